@@ -1,0 +1,56 @@
+# Secure Attachment course: `make lab` to learn, `make test` to check everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+             && { echo $$p; break; }; done)
+PYTEST_ARGS ?=
+
+.PHONY: help lab test lint pytest browser validate bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed: install it, or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes (the stamp is newer otherwise).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+lab: $(VENV)/.installed ## Set up and open the course in JupyterLab
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+validate: $(VENV)/.installed ## Check the content in data/ and list any problems
+	$(BIN)/course validate
+
+browser: ## Install Chromium for the browser tests when missing (needs root; otherwise they skip)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "No Chromium and not root: the browser tests will skip (set CHROMIUM=/path to use another)"; fi
+
+lint: $(VENV)/.installed-test ## Run ruff over the Python code
+	$(BIN)/ruff check course tests benchmarks
+
+pytest: $(VENV)/.installed-test browser ## Run the test suite only
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint pytest ## Set up, lint and run every test
+
+bench: $(VENV)/.installed-test ## Run the benchmarks
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean: ## Remove the virtual environment and generated files
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

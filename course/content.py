@@ -1,0 +1,375 @@
+"""Load the course content in ``data/`` into read-only records, validating all of it first.
+
+Trainers edit YAML, not Python, so a mistake must be reported the way a trainer can fix it: every problem
+at once, each naming the file, the line, the record id, the field and what was expected. Content that
+fails validation is never used, not even in part.
+
+Each ``data/NAME.yaml`` holds a list of records and is checked against ``data/schema/NAME.schema.json``
+(JSON Schema, so editors can autocomplete), then against rules a schema cannot express: unique ids, a
+question's ``correct`` naming options it has, ``references`` naming entries of ``references.yaml``, and
+``module`` naming a module of ``modules.yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+__all__ = ["Content", "ContentError", "Problem", "Record", "data_directory", "load_content", "check_content"]
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_directory() -> Path:
+    """Where content lives: ``COURSE_DATA`` when set (a trainer's own copy), else the course's ``data/``."""
+    return Path(os.environ.get("COURSE_DATA") or PACKAGE_ROOT / "data")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located precisely enough to fix without reading code."""
+
+    file: str
+    line: int | None
+    record: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [p for p in (self.record and f"record {self.record}", self.field and f"field '{self.field}'") if p]
+        located = f"{where}: {', '.join(parts)}: " if parts else f"{where}: "
+        return located + self.message
+
+
+class ContentError(Exception):
+    """The content has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"The course content has {len(problems)} problem(s):\n{lines}")
+
+
+class Record(Mapping):
+    """A validated content record: read-only, with fields as attributes (``scenario.title``)."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: Mapping[str, Any]):
+        object.__setattr__(self, "_fields", {k: _freeze(v) for k, v in fields.items()})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("content records are read-only")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return f"Record(id={self._fields.get('id')!r})"
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return Record(value)
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class Content(Mapping):
+    """Every collection of records, by file name: ``content["scenarios"]`` is a tuple of records."""
+
+    def __init__(self, directory: Path, collections: dict[str, tuple[Record, ...]]):
+        self.directory = directory
+        self._collections = collections
+
+    def __getitem__(self, name: str) -> tuple[Record, ...]:
+        try:
+            return self._collections[name]
+        except KeyError:
+            raise KeyError(f"there is no {name}.yaml in {self.directory}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._collections)
+
+    def __len__(self) -> int:
+        return len(self._collections)
+
+    def record(self, name: str, record_id: str) -> Record:
+        """The record with this id, or a KeyError that names the file and lists the ids it has."""
+        for rec in self[name]:
+            if rec.get("id") == record_id:
+                return rec
+        ids = ", ".join(str(r.get("id")) for r in self[name])
+        raise KeyError(f"{name}.yaml has no record {record_id!r} (it has: {ids})")
+
+    @property
+    def references(self) -> dict[str, Record]:
+        return {r.id: r for r in self.get("references", ())}
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{len(recs)} {name}" for name, recs in sorted(self._collections.items()))
+        return f"OK: {counts} (from {self.directory})"
+
+
+# --- loading -------------------------------------------------------------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that reports a key given twice instead of silently keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' appears twice in one record (first on line {seen[key]})",
+                    key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(path: Path, label: str) -> tuple[Any, list[int], list[Problem]]:
+    """The data in a YAML file, the line each top-level record starts on, and any syntax problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [], [Problem(label, None, None, None, f"cannot be read: {exc}")]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        what = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        detail = f"{what} ({context})" if context and "appears twice" not in what else what
+        return None, [], [Problem(label, line, None, None, f"YAML syntax error: {detail}")]
+    finally:
+        loader.dispose()
+    lines = [item.start_mark.line + 1 for item in node.value] if isinstance(node, yaml.SequenceNode) else []
+    return data, lines, []
+
+
+def _schemas(schema_dir: Path, label_root: str) -> tuple[dict[str, dict], Registry, list[Problem]]:
+    schemas: dict[str, dict] = {}
+    problems: list[Problem] = []
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        try:
+            schemas[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(f"{label_root}/schema/{path.name}", None, None, None, f"is not valid JSON: {exc}"))
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(schema)) for name, schema in schemas.items())
+    return schemas, registry, problems
+
+
+def _field_path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping of fields", "null": "nothing"}
+
+
+def _describe(value: Any) -> str:
+    kind = {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+    shown = repr(value) if not isinstance(value, list | dict) else ""
+    return f"{kind} {shown}".strip()
+
+
+def _schema_message(error) -> tuple[list, str]:
+    """The field an error is about and a plain statement of what was expected there."""
+    path = list(error.absolute_path)
+    kind, schema, value = error.validator, error.schema, error.instance
+    if kind == "required":
+        missing = [name for name in error.validator_value if name not in value]
+        return path + missing[:1], "is missing (this field is required)"
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(value) - set(allowed))
+        return path + extra[:1], f"is not a known field (expected one of: {', '.join(allowed)})"
+    if kind == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return path, f"expected {' or '.join(_TYPE_NAMES.get(w, w) for w in wanted)}, got {_describe(value)}"
+    if kind == "enum":
+        return path, f"expected one of {', '.join(map(repr, error.validator_value))}, got {_describe(value)}"
+    if kind == "pattern":
+        hint = schema.get("description") or f"text matching {error.validator_value}"
+        return path, f"expected {hint[0].lower() + hint[1:]} Got {value!r}"
+    if kind == "minLength":
+        return path, "expected text, got an empty string"
+    if kind == "minItems":
+        return path, f"expected at least {error.validator_value} item(s), got {len(value)}"
+    if kind == "maxItems":
+        return path, f"expected at most {error.validator_value} item(s), got {len(value)}"
+    if kind in ("minimum", "maximum"):
+        bound = "at least" if kind == "minimum" else "at most"
+        return path, f"expected {bound} {error.validator_value}, got {value!r}"
+    if kind in ("oneOf", "anyOf"):
+        hint = schema.get("description")
+        return path, f"expected {hint[0].lower() + hint[1:]} Got {_describe(value)}" if hint else error.message
+    return path, error.message
+
+
+def _record_label(records: Any, index: int) -> str:
+    if isinstance(records, list) and index < len(records):
+        rec = records[index]
+        if isinstance(rec, dict) and isinstance(rec.get("id"), str | int):
+            return f"'{rec['id']}'"
+    return f"#{index + 1}"
+
+
+def _schema_problems(label: str, data: Any, lines: list[int], validator: Draft202012Validator) -> list[Problem]:
+    problems = []
+    for error in validator.iter_errors(data):
+        path, message = _schema_message(error)
+        if not path:
+            problems.append(Problem(label, None, None, None, f"expected a list of records, got {_describe(data)}"))
+            continue
+        index = path[0]
+        problems.append(Problem(label, lines[index] if index < len(lines) else None,
+                                _record_label(data, index), _field_path(path[1:]) or None, message))
+    return problems
+
+
+def _walk(value: Any, path: list) -> Iterator[tuple[list, Any]]:
+    yield path, value
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _walk(sub, path + [key])
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            yield from _walk(sub, path + [i])
+
+
+def _rule_problems(label: str, records: list, lines: list[int], reference_ids: set[str] | None,
+                   module_ids: set[str] | None) -> list[Problem]:
+    """What a schema cannot check: unique ids, ``correct`` naming real options, known references and modules."""
+    problems = []
+
+    def add(index, field_path, message):
+        problems.append(Problem(label, lines[index] if index < len(lines) else None,
+                                _record_label(records, index), _field_path(field_path) or None, message))
+
+    first_use: dict[Any, int] = {}
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            continue
+        rid = record.get("id")
+        if isinstance(rid, str | int):
+            if rid in first_use:
+                add(index, ["id"], f"duplicate id '{rid}' (already used by record #{first_use[rid] + 1})")
+            else:
+                first_use[rid] = index
+        for path, value in _walk(record, []):
+            if not isinstance(value, dict):
+                continue
+            options = value.get("options")
+            if isinstance(options, list):
+                option_ids = [o.get("id") for o in options if isinstance(o, dict)]
+                for i, oid in enumerate(option_ids):
+                    if oid is not None and option_ids.index(oid) != i:
+                        add(index, path + ["options", i, "id"], f"duplicate option id '{oid}' in this question")
+                correct = value.get("correct")
+                named = correct if isinstance(correct, list) else [correct] if correct is not None else []
+                for name in named:
+                    if isinstance(name, str) and name not in option_ids:
+                        add(index, path + ["correct"],
+                            f"'{name}' is not one of this question's options ({', '.join(map(str, option_ids))})")
+            refs = value.get("references")
+            if reference_ids is not None and isinstance(refs, list):
+                for i, ref in enumerate(refs):
+                    if isinstance(ref, str) and ref not in reference_ids:
+                        add(index, path + ["references", i], f"'{ref}' is not an id in references.yaml")
+            module = value.get("module")
+            if module_ids is not None and isinstance(module, str) and module not in module_ids:
+                add(index, path + ["module"], f"'{module}' is not a module in modules.yaml")
+    return problems
+
+
+def check_content(directory: Path | str | None = None) -> tuple[Content | None, list[Problem]]:
+    """Validate every data file; return the content only when there is not a single problem."""
+    directory = Path(directory) if directory is not None else data_directory()
+    label_root = directory.name or str(directory)
+    if not directory.is_dir():
+        return None, [Problem(str(directory), None, None, None, "is not a folder of course content")]
+    schemas, registry, problems = _schemas(directory / "schema", label_root)
+
+    loaded: dict[str, tuple[str, Any, list[int]]] = {}
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        label = f"{label_root}/{path.name}"
+        data, lines, syntax = _read_yaml(path, label)
+        problems += syntax
+        if syntax:
+            continue
+        schema_name = f"{path.stem}.schema.json"
+        if schema_name not in schemas:
+            problems.append(Problem(label, None, None, None,
+                                    f"has no schema: expected {label_root}/schema/{schema_name}"))
+            continue
+        validator = Draft202012Validator(schemas[schema_name], registry=registry)
+        schema_problems = _schema_problems(label, data, lines, validator)
+        problems += schema_problems
+        if not isinstance(data, list):
+            continue
+        loaded[path.stem] = (label, data, lines)
+
+    def ids_of(name):
+        if name not in loaded:
+            return None
+        return {r.get("id") for r in loaded[name][1] if isinstance(r, dict)}
+
+    reference_ids, module_ids = ids_of("references"), ids_of("modules")
+    if reference_ids is None and "references" not in {p.stem for p in directory.glob("*.yaml")}:
+        problems.append(Problem(f"{label_root}/references.yaml", None, None, None, "is missing"))
+    for label, data, lines in loaded.values():
+        problems += _rule_problems(label, data, lines, reference_ids, module_ids)
+
+    if problems:
+        return None, sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
+    collections = {name: tuple(Record(r) for r in data) for name, (_, data, _) in loaded.items()}
+    return Content(directory, collections), []
+
+
+_cache: dict[tuple, Content] = {}
+
+
+def load_content(directory: Path | str | None = None) -> Content:
+    """The validated content, cached until a file in the folder changes; raises ContentError on any problem."""
+    directory = Path(directory) if directory is not None else data_directory()
+    files = sorted(p for p in directory.rglob("*") if p.is_file()) if directory.is_dir() else []
+    key = (str(directory.resolve()), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    if key not in _cache:
+        content, problems = check_content(directory)
+        if problems:
+            raise ContentError(problems)
+        _cache.clear()
+        _cache[key] = content
+    return _cache[key]

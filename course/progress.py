@@ -1,0 +1,214 @@
+"""The learner's own record: every attempt, reflection and saved plan, kept between sessions.
+
+Learner data is precious, so it lives in one SQLite file under ``COURSE_HOME`` (default: the per-user
+data folder). Each write is one transaction, so a crash never leaves half a record, and two notebooks
+writing at once both keep their work. A file that cannot be read is moved aside with a warning that
+says where it went, and a fresh record is started: nothing is silently thrown away.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+__all__ = ["Attempt", "CorruptProgressWarning", "Progress", "Reflection", "course_home", "learner_progress"]
+
+APP_NAME = "secure-attachment-course"
+FILE_NAME = "progress.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    module TEXT NOT NULL,
+    activity TEXT NOT NULL,
+    item TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    score REAL
+);
+CREATE TABLE IF NOT EXISTS reflections (
+    prompt TEXT PRIMARY KEY,
+    module TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    key TEXT PRIMARY KEY,
+    module TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+"""
+
+
+class CorruptProgressWarning(UserWarning):
+    """The progress file could not be read; it was moved aside and a new one started."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: str
+    module: str
+    activity: str
+    item: str
+    answer: Any
+    correct: bool
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Reflection:
+    prompt: str
+    module: str
+    text: str
+    updated: str
+
+
+def course_home() -> Path:
+    """Where learner state goes: ``COURSE_HOME`` when set (tests, shared machines), else the user data folder."""
+    configured = os.environ.get("COURSE_HOME")
+    return Path(configured).expanduser() if configured else platformdirs.user_data_path(APP_NAME)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Progress:
+    """One learner's progress file."""
+
+    def __init__(self, home: Path | str | None = None):
+        self.home = Path(home) if home is not None else course_home()
+        self.path = self.home / FILE_NAME
+        self._ready = False
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        if not self._ready:
+            self._prepare()
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 30000")
+            yield conn
+        finally:
+            conn.close()
+
+    def _prepare(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            self._set_aside(exc)
+            self._create()
+        self._ready = True
+
+    def _create(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(_SCHEMA)
+        finally:
+            conn.close()
+
+    def _set_aside(self, exc: Exception) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{FILE_NAME}.corrupt-{stamp}-{os.getpid()}")
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            extra = self.path.with_name(FILE_NAME + suffix)
+            if extra.exists():
+                os.replace(extra, aside.with_name(aside.name + suffix))
+        warnings.warn(
+            f"Your progress file {self.path} could not be read ({exc}). It has been kept as {aside} "
+            "so nothing is lost, and a new progress file has been started. Your trainer or IT support "
+            "may be able to recover the old one.",
+            CorruptProgressWarning, stacklevel=4)
+
+    def _write(self, sql: str, params: tuple) -> None:
+        for attempt in range(5):
+            try:
+                with self._connect() as conn:
+                    conn.execute("BEGIN IMMEDIATE")
+                    conn.execute(sql, params)
+                    conn.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def record_attempt(self, module: str, activity: str, item: str, answer: Any, correct: bool,
+                       score: float | None = None) -> Attempt:
+        """Keep one try at one item (``answer`` is anything JSON can hold)."""
+        attempt = Attempt(_now(), module, activity, item, answer, bool(correct), score)
+        self._write("INSERT INTO attempts (at, module, activity, item, answer, correct, score) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (attempt.at, module, activity, item, json.dumps(answer), int(attempt.correct), score))
+        return attempt
+
+    def attempts(self, module: str | None = None, activity: str | None = None) -> list[Attempt]:
+        """Every attempt in the order made, optionally for one module or one activity."""
+        sql, params = "SELECT at, module, activity, item, answer, correct, score FROM attempts", []
+        clauses = []
+        if module is not None:
+            clauses.append("module = ?")
+            params.append(module)
+        if activity is not None:
+            clauses.append("activity = ?")
+            params.append(activity)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        with self._connect() as conn:
+            rows = conn.execute(sql + " ORDER BY id", params).fetchall()
+        return [Attempt(at, mod, act, item, json.loads(ans), bool(ok), score)
+                for at, mod, act, item, ans, ok, score in rows]
+
+    def save_reflection(self, prompt: str, module: str, text: str) -> Reflection:
+        """Keep the learner's latest answer to a reflection prompt."""
+        reflection = Reflection(prompt, module, text, _now())
+        self._write("INSERT INTO reflections (prompt, module, text, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(prompt) DO UPDATE SET module = excluded.module, text = excluded.text, "
+                    "updated = excluded.updated", (prompt, module, text, reflection.updated))
+        return reflection
+
+    def reflection(self, prompt: str) -> Reflection | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT prompt, module, text, updated FROM reflections WHERE prompt = ?",
+                               (prompt,)).fetchone()
+        return Reflection(*row) if row else None
+
+    def reflections(self) -> list[Reflection]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT prompt, module, text, updated FROM reflections ORDER BY module, prompt")
+            return [Reflection(*row) for row in rows.fetchall()]
+
+    def save_document(self, key: str, module: str, body: dict) -> None:
+        """Keep a structured piece of the learner's work, such as a self-care plan."""
+        self._write("INSERT INTO documents (key, module, body, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET module = excluded.module, body = excluded.body, "
+                    "updated = excluded.updated", (key, module, json.dumps(body), _now()))
+
+    def document(self, key: str) -> dict | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT body FROM documents WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+
+def learner_progress() -> Progress:
+    """The progress file of whoever is running the course, at ``course_home()`` as it is now."""
+    return Progress(course_home())

@@ -1,0 +1,27 @@
+"""Turn scenario records into activity items, so any module can run the scenario engine."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from course.activity import ActivityRun, Item, Question, paragraphs
+from course.activity_view import ActivityWidget
+from course.content import Record
+from course.progress import Progress
+
+__all__ = ["scenario_item", "scenario_activity"]
+
+
+def scenario_item(record: Record) -> Item:
+    body = (f"<p><strong>Baby's age:</strong> {html.escape(record.age)}</p>"
+            f"<p><strong>The moment:</strong> {html.escape(record.context)}</p>"
+            f"<p><strong>What the baby does:</strong></p>{paragraphs(record.baby_does)}")
+    return Item(record.id, record.title, body, tuple(Question.from_record(q) for q in record.questions),
+                tuple(record.references))
+
+
+def scenario_activity(records: Sequence[Record], activity: str, module: str, title: str,
+                      progress: Progress | None = None) -> ActivityWidget:
+    run = ActivityRun(activity, module, [scenario_item(r) for r in records], noun="scenario", progress=progress)
+    return ActivityWidget(run, title)

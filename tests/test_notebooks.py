@@ -1,0 +1,35 @@
+"""Every notebook runs top to bottom in a fresh kernel, as a learner's "Run all" would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_without_error(path: Path, course_home: Path):
+    """Does this notebook run in a fresh kernel without an error in any cell?"""
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for cell in notebook.cells if cell.cell_type == "code"
+              for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    shown = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert shown, "the notebook showed nothing at all"
+
+
+def test_every_module_has_its_notebook():
+    """Does every module listed in modules.yaml have its notebook, and every notebook a module?"""
+    from course.content import load_content
+
+    listed = {m.notebook for m in load_content()["modules"]}
+    present = {p.name for p in NOTEBOOKS}
+    assert present <= listed, f"notebooks not listed in data/modules.yaml: {sorted(present - listed)}"

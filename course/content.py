@@ -150,8 +150,8 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _read_yaml(path: Path, label: str) -> tuple[Any, list[int], list[Problem]]:
-    """The data in a YAML file, the line each top-level record starts on, and any syntax problem."""
+def _read_yaml(path: Path, label: str) -> tuple[Any, dict[tuple, int], list[Problem]]:
+    """The data in a YAML file, the line of every value in it (by path), and any syntax problem."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -162,15 +162,45 @@ def _read_yaml(path: Path, label: str) -> tuple[Any, list[int], list[Problem]]:
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        detail = f"{what} ({context})" if context and "appears twice" not in what else what
-        return None, [], [Problem(label, line, None, None, f"YAML syntax error: {detail}")]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark and context_mark.line != getattr(mark, "line", None):
+            detail = f"{context} that starts here, {what} (line {mark.line + 1})"
+            mark = context_mark
+        else:
+            detail = f"{what} ({context})" if context else what
+        line = mark.line + 1 if mark else None
+        return None, {}, [Problem(label, line, None, None, f"YAML syntax error: {detail}")]
     finally:
         loader.dispose()
-    lines = [item.start_mark.line + 1 for item in node.value] if isinstance(node, yaml.SequenceNode) else []
-    return data, lines, []
+    return data, _node_lines(node), []
+
+
+def _node_lines(node, path: tuple = ()) -> dict[tuple, int]:
+    """The line each value starts on, by its path (a mapping key's line for a field)."""
+    lines: dict[tuple, int] = {}
+    if node is None:
+        return lines
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines.update(_node_lines(item, path + (i,)))
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            sub = _node_lines(value_node, path + (key_node.value,))
+            sub[path + (key_node.value,)] = key_node.start_mark.line + 1
+            lines.update(sub)
+    return lines
+
+
+def _line(lines: dict[tuple, int], path: list) -> int | None:
+    """The line of the deepest part of ``path`` that exists in the file."""
+    parts = tuple(path)
+    while parts:
+        if parts in lines:
+            return lines[parts]
+        parts = parts[:-1]
+    return None
 
 
 def _schemas(schema_dir: Path, label_root: str) -> tuple[dict[str, dict], Registry, list[Problem]]:
@@ -246,16 +276,15 @@ def _record_label(records: Any, index: int) -> str:
     return f"#{index + 1}"
 
 
-def _schema_problems(label: str, data: Any, lines: list[int], validator: Draft202012Validator) -> list[Problem]:
+def _schema_problems(label: str, data: Any, lines: dict[tuple, int], validator: Draft202012Validator) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(data):
         path, message = _schema_message(error)
         if not path:
             problems.append(Problem(label, None, None, None, f"expected a list of records, got {_describe(data)}"))
             continue
-        index = path[0]
-        problems.append(Problem(label, lines[index] if index < len(lines) else None,
-                                _record_label(data, index), _field_path(path[1:]) or None, message))
+        problems.append(Problem(label, _line(lines, path), _record_label(data, path[0]),
+                                _field_path(path[1:]) or None, message))
     return problems
 
 
@@ -269,14 +298,14 @@ def _walk(value: Any, path: list) -> Iterator[tuple[list, Any]]:
             yield from _walk(sub, path + [i])
 
 
-def _rule_problems(label: str, records: list, lines: list[int], reference_ids: set[str] | None,
+def _rule_problems(label: str, records: list, lines: dict[tuple, int], reference_ids: set[str] | None,
                    module_ids: set[str] | None) -> list[Problem]:
     """What a schema cannot check: unique ids, ``correct`` naming real options, known references and modules."""
     problems = []
 
     def add(index, field_path, message):
-        problems.append(Problem(label, lines[index] if index < len(lines) else None,
-                                _record_label(records, index), _field_path(field_path) or None, message))
+        problems.append(Problem(label, _line(lines, [index, *field_path]), _record_label(records, index),
+                                _field_path(field_path) or None, message))
 
     first_use: dict[Any, int] = {}
     for index, record in enumerate(records):
@@ -322,7 +351,7 @@ def check_content(directory: Path | str | None = None) -> tuple[Content | None, 
         return None, [Problem(str(directory), None, None, None, "is not a folder of course content")]
     schemas, registry, problems = _schemas(directory / "schema", label_root)
 
-    loaded: dict[str, tuple[str, Any, list[int]]] = {}
+    loaded: dict[str, tuple[str, Any, dict[tuple, int]]] = {}
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
         label = f"{label_root}/{path.name}"
         data, lines, syntax = _read_yaml(path, label)

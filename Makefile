@@ -8,6 +8,7 @@ PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
              command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
              && { echo $$p; break; }; done)
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 
 .PHONY: help lab test lint pytest browser validate bench clean
 
@@ -29,7 +30,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $(VENV)/.installed $@
 
 lab: $(VENV)/.installed ## Set up and open the course in JupyterLab
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 validate: $(VENV)/.installed ## Check the content in data/ and list any problems
 	$(BIN)/course validate

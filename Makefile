@@ -9,6 +9,8 @@ PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
              && { echo $$p; break; }; done)
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help lab test lint pytest browser validate bench clean
 
@@ -30,7 +32,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $(VENV)/.installed $@
 
 lab: $(VENV)/.installed ## Set up and open the course in JupyterLab
-	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_ARGS) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 validate: $(VENV)/.installed ## Check the content in data/ and list any problems
 	$(BIN)/course validate

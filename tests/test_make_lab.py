@@ -27,7 +27,7 @@ def get(url: str) -> tuple[int, bytes]:
 
 
 def test_make_lab_serves_the_course(tmp_path):
-    """Does `make lab` start a JupyterLab that answers on localhost and serves notebooks/00_start_here.ipynb?"""
+    """Does `make lab` start a JupyterLab on localhost, rooted at notebooks/, that serves the start page?"""
     port, token = free_port(), secrets.token_hex(16)
     args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "COURSE_HOME": str(tmp_path / "home")}
@@ -43,9 +43,9 @@ def test_make_lab_serves_the_course(tmp_path):
                 time.sleep(0.5)
         assert status == 200, "JupyterLab did not answer within 90 seconds"
         assert "started" in json.loads(body)
-        code, model = get(f"http://127.0.0.1:{port}/api/contents/notebooks/00_start_here.ipynb?token={token}")
+        code, model = get(f"http://127.0.0.1:{port}/api/contents/00_start_here.ipynb?token={token}")
         assert code == 200 and json.loads(model)["type"] == "notebook"
-        code, page = get(f"http://127.0.0.1:{port}/lab/tree/notebooks/00_start_here.ipynb?token={token}")
+        code, page = get(f"http://127.0.0.1:{port}/lab/tree/00_start_here.ipynb?token={token}")
         assert code == 200 and b"JupyterLab" in page
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -11,11 +11,8 @@ import html
 import io
 
 import ipywidgets as widgets
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 __all__ = ["OKABE_ITO", "HATCHES", "new_figure", "figure_html", "figure_widget"]
 
@@ -28,9 +25,13 @@ OKABE_ITO = {
 HATCHES = ["", "//", "..", "xx", "\\\\", "oo"]
 
 
-def new_figure(width: float = 7.5, height: float = 4.0) -> tuple[Figure, matplotlib.axes.Axes]:
-    """A figure in the course style (large readable text, no chart junk)."""
-    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+def new_figure(width: float = 7.5, height: float = 4.0) -> tuple[Figure, Axes]:
+    """A figure in the course style (large readable text, no chart junk).
+
+    Built without pyplot, so it never touches the learner's plotting state or appears twice in a notebook.
+    """
+    fig = Figure(figsize=(width, height), dpi=100)
+    ax = fig.subplots()
     ax.spines[["top", "right"]].set_visible(False)
     for item in [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels()]:
         item.set_fontsize(11)
@@ -38,12 +39,11 @@ def new_figure(width: float = 7.5, height: float = 4.0) -> tuple[Figure, matplot
 
 
 def figure_html(fig: Figure, alt: str, caption: str) -> str:
-    """The figure as an image with alt text and a visible caption; the figure is closed afterwards."""
+    """The figure as an image with alt text and a visible caption."""
     if not alt.strip() or not caption.strip():
         raise ValueError("every figure needs alt text and a caption")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (f'<figure class="sa-figure" style="margin:0">'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '

@@ -1,0 +1,189 @@
+"""Module 03's second activity: the learner builds a self-care plan, keeps it, and prints it.
+
+A plan is only useful if it is there when it is needed, so it is saved in the learner's progress and
+comes back whenever the activity is opened again, and it can be written out as a plain, printable page.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import tempfile
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from course.activity_view import NOTE, RIGHT, feedback_html, live_region
+from course.content import Record, load_content
+from course.progress import Progress, learner_progress
+
+__all__ = ["self_care_plan"]
+
+MODULE = "03"
+PLAN_KEY = "03-self-care-plan"
+EXPORT_NAME = "self-care-plan.html"
+
+
+@dataclass
+class SelfCarePlan:
+    """The plan itself: for each area, the suggestions ticked and the learner's own words."""
+
+    areas: Sequence[Record]
+    chosen: dict[str, list[str]] = field(default_factory=dict)
+    own: dict[str, str] = field(default_factory=dict)
+    saved: str | None = None
+
+    @classmethod
+    def from_document(cls, areas: Sequence[Record], document: dict | None) -> SelfCarePlan:
+        """A saved plan; a suggestion the course has since dropped is kept as the learner's own words."""
+        plan = cls(areas)
+        if not document:
+            return plan
+        plan.saved = document.get("saved")
+        saved_areas = document.get("areas", {})
+        for area in areas:
+            entry = saved_areas.get(area.id, {})
+            known = {s.id for s in area.strategies}
+            plan.chosen[area.id] = [c["id"] for c in entry.get("chosen", []) if c.get("id") in known]
+            dropped = [c["text"] for c in entry.get("chosen", []) if c.get("id") not in known and c.get("text")]
+            plan.own[area.id] = "\n".join([*dropped, entry.get("own", "")]).strip()
+        return plan
+
+    def to_document(self) -> dict:
+        """What is kept in progress: ids to restore the ticks, and the text so a plan outlives content edits."""
+        areas = {}
+        for area in self.areas:
+            texts = {s.id: s.text for s in area.strategies}
+            areas[area.id] = {"chosen": [{"id": i, "text": texts[i]} for i in self.chosen.get(area.id, [])],
+                              "own": self.own.get(area.id, "").strip()}
+        return {"saved": self.saved, "areas": areas}
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.chosen.values()) and not any(t.strip() for t in self.own.values())
+
+    def html_page(self) -> str:
+        """The plan as a plain, accessible HTML page: headings, lists and text, nothing else."""
+        sections = []
+        for area in self.areas:
+            texts = {s.id: s.text for s in area.strategies}
+            lines = [texts[i] for i in self.chosen.get(area.id, [])]
+            lines += [line.strip() for line in self.own.get(area.id, "").splitlines() if line.strip()]
+            body = ("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul>" if lines
+                    else "<p>Nothing written here yet.</p>")
+            sections.append(f"<h2>{html.escape(area.title)}</h2>\n<p>{html.escape(area.prompt)}</p>\n{body}")
+        made = f"<p>Saved on {html.escape(when(self.saved))}.</p>" if self.saved else ""
+        return ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<title>My self-care plan</title>\n<style>body{font-family:sans-serif;line-height:1.5;"
+                "max-width:40em;margin:2em auto;padding:0 1em;color:#000;background:#fff}"
+                "h2{margin-top:1.5em}@media print{body{margin:0}}</style>\n</head>\n<body>\n<main>\n"
+                f"<h1>My self-care plan</h1>\n{made}\n" + "\n".join(sections) +
+                "\n<p>If you are struggling to cope, talk to your health visitor or GP. If anyone is in "
+                "immediate danger, call 999.</p>\n</main>\n</body>\n</html>\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then replace it, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def when(saved: str) -> str:
+    """An ISO timestamp as a person would say it: "27 November 2026 at 23:36 UTC"."""
+    moment = datetime.fromisoformat(saved)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
+class SelfCarePlanWidget(widgets.VBox):
+    """Tick boxes and a text box per area, with Save and Print; ``plan`` is the model behind it."""
+
+    def __init__(self, areas: Sequence[Record], progress: Progress):
+        self.progress = progress
+        self.plan = SelfCarePlan.from_document(areas, progress.document(PLAN_KEY))
+        self.export_path = progress.home / "exports" / EXPORT_NAME
+        self.strategy_boxes: dict[str, dict[str, widgets.Checkbox]] = {}
+        self.own_text: dict[str, widgets.Textarea] = {}
+        rows: list[widgets.Widget] = [widgets.HTML("<h4>My self-care plan</h4><p>For each area, tick the "
+                                                   "ideas that would work for you and add your own.</p>")]
+        for area in areas:
+            chosen = set(self.plan.chosen.get(area.id, []))
+            boxes = {s.id: widgets.Checkbox(value=s.id in chosen, description=s.text, indent=False,
+                                            layout=widgets.Layout(width="auto")) for s in area.strategies}
+            own = widgets.Textarea(value=self.plan.own.get(area.id, ""), description=f"My own ideas: {area.title}",
+                                   placeholder="Write your own ideas here, one per line",
+                                   style={"description_width": "initial"},
+                                   layout=widgets.Layout(width="100%", height="4em"))
+            self.strategy_boxes[area.id], self.own_text[area.id] = boxes, own
+            rows += [widgets.HTML(f"<h5>{html.escape(area.title)}</h5><p>{html.escape(area.prompt)}</p>"),
+                     widgets.VBox(list(boxes.values())), own]
+        self.save_button = widgets.Button(description="Save my plan", icon="save", button_style="primary",
+                                          tooltip="Keep this plan in your learning record")
+        self.print_button = widgets.Button(description="Print my plan", icon="print",
+                                           tooltip="Save the plan and write it as a page you can print")
+        self.status = widgets.HTML(live_region(self._saved_note()))
+        self.save_button.on_click(lambda _: self.save())
+        self.print_button.on_click(lambda _: self.print_plan())
+        rows += [widgets.HBox([self.save_button, self.print_button]), self.status]
+        super().__init__(rows, layout=widgets.Layout(max_width="820px"))
+        self.add_class("sa-self-care-plan")
+
+    def _saved_note(self) -> str:
+        if not self.plan.saved:
+            return "<p>Not saved yet.</p>"
+        return feedback_html(NOTE, "This is the plan you saved. Change it and save again at any time.",
+                             f"Your plan, saved on {when(self.plan.saved)}")
+
+    def _read_controls(self) -> None:
+        for area in self.plan.areas:
+            self.plan.chosen[area.id] = [sid for sid, box in self.strategy_boxes[area.id].items() if box.value]
+            self.plan.own[area.id] = self.own_text[area.id].value
+
+    def _keep(self) -> bool:
+        self._read_controls()
+        if self.plan.is_empty:
+            self.status.value = live_region(feedback_html(
+                NOTE, "Tick at least one idea, or write your own, before saving.", "Your plan is empty"))
+            return False
+        self.plan.saved = datetime.now(UTC).isoformat(timespec="seconds")
+        self.progress.save_document(PLAN_KEY, MODULE, self.plan.to_document())
+        return True
+
+    def save(self) -> None:
+        if self._keep():
+            self.status.value = live_region(feedback_html(
+                RIGHT, "It will be here when you open this activity again.", "Saved in your learning record"))
+
+    def print_plan(self) -> None:
+        if not self._keep():
+            return
+        page = self.plan.html_page()
+        write_atomically(self.export_path, page)
+        encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
+        where = html.escape(str(self.export_path))
+        self.status.value = live_region(
+            feedback_html(RIGHT, f"Your plan is saved and written as a printable page: {self.export_path}",
+                          "Ready to print")
+            + f'<p><a download="{EXPORT_NAME}" href="data:text/html;base64,{encoded}">Download your '
+              f"printable plan</a> (also kept at <code>{where}</code>), open it in your browser and print "
+              "it.</p>")
+
+
+def self_care_plan(*, progress: Progress | None = None) -> SelfCarePlanWidget:
+    """Build or review your self-care plan; a saved plan is shown again whenever you open this."""
+    return SelfCarePlanWidget(load_content()["self_care"], progress or learner_progress())

@@ -1,0 +1,152 @@
+"""Module 07's learning record: what the learner has done so far, module by module, from their progress only.
+
+The counting (``module_records``) is plain Python so it can be checked without Jupyter; the widget draws it
+as a table, a figure with a text alternative, and the reflections the learner has saved.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import ipywidgets as widgets
+
+from course.activity import paragraphs
+from course.activity_view import NOTE, feedback_html
+from course.content import Record, load_content
+from course.plots import figure_html
+from course.plots.learning_record import describe, learning_record_figure
+from course.progress import Attempt, Progress, Reflection, learner_progress
+
+__all__ = ["learning_record"]
+
+KNOWLEDGE_CHECKS = {"before": "knowledge-check-before", "after": "knowledge-check-after"}
+
+
+@dataclass(frozen=True)
+class ModuleRecord:
+    """What the learner has done in one module."""
+
+    module: str
+    title: str
+    activities: int
+    items: int
+    right_first_time: int
+    reflections: int
+    last_active: str | None
+
+    @property
+    def percent_right(self) -> int | None:
+        return round(100 * self.right_first_time / self.items) if self.items else None
+
+
+def first_tries(attempts: Sequence[Attempt]) -> dict[tuple[str, str], bool]:
+    """Whether each item was right at its first try, keyed by (activity, item)."""
+    first: dict[tuple[str, str], bool] = {}
+    for attempt in attempts:
+        first.setdefault((attempt.activity, attempt.item), attempt.correct)
+    return first
+
+
+def module_records(progress: Progress, modules: Sequence[Record]) -> list[ModuleRecord]:
+    """One row per module in course order, counted from the learner's attempts and reflections."""
+    attempts, reflections = progress.attempts(), progress.reflections()
+    rows = []
+    for module in modules:
+        mine = [a for a in attempts if a.module == module.id]
+        notes = [r for r in reflections if r.module == module.id]
+        tries = first_tries(mine)
+        times = [a.at for a in mine] + [r.updated for r in notes]
+        rows.append(ModuleRecord(module.id, module.title, len({a.activity for a in mine}), len(tries),
+                                 sum(tries.values()), len(notes), max(times) if times else None))
+    return rows
+
+
+def knowledge_check_scores(progress: Progress) -> dict[str, tuple[int, int]]:
+    """Right first time and questions tried in the before- and after-course knowledge checks (those begun)."""
+    scores = {}
+    for stage, activity in KNOWLEDGE_CHECKS.items():
+        tries = first_tries(progress.attempts(activity=activity))
+        if tries:
+            scores[stage] = (sum(tries.values()), len(tries))
+    return scores
+
+
+def _when(stamp: str | None) -> str:
+    return datetime.fromisoformat(stamp).strftime("%d %b %Y, %H:%M UTC") if stamp else "—"
+
+
+def table_html(rows: Sequence[ModuleRecord]) -> str:
+    head = ("<tr><th scope='col'>Module</th><th scope='col'>Activities attempted</th><th scope='col'>Items tried</th>"
+            "<th scope='col'>Right first time</th><th scope='col'>Reflections saved</th>"
+            "<th scope='col'>Last active</th></tr>")
+    body = "".join(
+        f"<tr><th scope='row' style='text-align:left'>{html.escape(r.module)} {html.escape(r.title)}</th>"
+        f"<td>{r.activities}</td><td>{r.items}</td>"
+        f"<td>{'—' if r.percent_right is None else f'{r.percent_right}% ({r.right_first_time} of {r.items})'}</td>"
+        f"<td>{r.reflections}</td><td>{_when(r.last_active)}</td></tr>" for r in rows)
+    return (f"<table class='sa-record'><caption>Your learning record, module by module</caption>"
+            f"<thead>{head}</thead><tbody>{body}</tbody></table>")
+
+
+def reflections_html(reflections: Sequence[Reflection], titles: dict[str, str]) -> str:
+    if not reflections:
+        return ("<h4>Your reflections</h4><p>No reflections saved yet. Each module ends with one: write a few "
+                "sentences and press <em>Save reflection</em>, and they will appear here.</p>")
+    parts = ["<h4>Your reflections</h4>"]
+    for note in reflections:
+        module = f"Module {note.module}: {titles.get(note.module, '')}".rstrip(": ")
+        parts.append(f"<section class='sa-saved-reflection'><h5>{html.escape(module)} "
+                     f"<small>({html.escape(note.prompt)}, saved {_when(note.updated)})</small></h5>"
+                     f"{paragraphs(note.text)}</section>")
+    return "".join(parts)
+
+
+class LearningRecordWidget(widgets.VBox):
+    """The table, the figure (or a note when nothing is done yet) and the saved reflections, with a refresh."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.rows: list[ModuleRecord] = []
+        self.knowledge_check = widgets.HTML()
+        self.table = widgets.HTML()
+        self.figure = widgets.HTML()
+        self.reflections = widgets.HTML()
+        self.refresh_button = widgets.Button(description="Refresh record", icon="refresh",
+                                             tooltip="Read your progress again, after doing more activities")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        super().__init__([widgets.HTML("<h4>Your learning record</h4>"), self.refresh_button, self.knowledge_check,
+                          self.table, self.figure, self.reflections], layout=widgets.Layout(max_width="900px"))
+        self.add_class("sa-learning-record")
+        self.refresh()
+
+    def refresh(self) -> None:
+        modules = load_content()["modules"]
+        titles = {m.id: m.title for m in modules}
+        self.rows = module_records(self.progress, modules)
+        saved = self.progress.reflections()
+        self.table.value = table_html(self.rows)
+        self.knowledge_check.value = self._knowledge_check_html()
+        if any(r.items for r in self.rows):
+            alt = describe(self.rows)
+            self.figure.value = figure_html(learning_record_figure(self.rows), alt, alt)
+        else:
+            self.figure.value = feedback_html(
+                NOTE, "You have not tried any activities yet, so there is no chart to show. Work through a module's "
+                "activities and press Refresh record: your progress will appear here.", "Nothing recorded yet")
+        self.reflections.value = reflections_html(saved, titles)
+
+    def _knowledge_check_html(self) -> str:
+        scores = knowledge_check_scores(self.progress)
+        if not scores:
+            return "<p>Knowledge check: not taken yet.</p>"
+        said = [f"{'before' if stage == 'before' else 'after'} the course, {right} of {tried} right first time"
+                for stage, (right, tried) in scores.items()]
+        return f"<p><strong>Knowledge check:</strong> {html.escape('; '.join(said))}.</p>"
+
+
+def learning_record(*, progress: Progress | None = None) -> LearningRecordWidget:
+    """Show what you have done so far: every module's activities, scores and your saved reflections."""
+    return LearningRecordWidget(progress or learner_progress())

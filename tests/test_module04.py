@@ -1,0 +1,151 @@
+"""Module 04, When bonding is harder: risk-factor vignettes and signposting, used as a learner would."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+
+import pytest
+
+from course import risk_vignettes, signposting
+from course.content import load_content
+from course.widgets.signposting import URGENCIES
+
+SOURCE_RISK_FACTORS = {"own-attachment-history", "emotional-problems", "drugs-alcohol", "high-stress",
+                       "difficult-childhood", "unsafe-environment", "negative-childhood-memories"}
+
+
+def tick(group, ids) -> None:
+    for box in group.children:
+        box.value = box.option_id in ids
+
+
+def answer(widget, factors, step) -> None:
+    factor_boxes, step_radio = widget.answer_controls
+    tick(factor_boxes, factors)
+    step_radio.value = step
+    widget.check_button.click()
+
+
+def right_answers(widget):
+    factors, step = widget.run.item.questions
+    return set(factors.correct), next(iter(step.correct))
+
+
+def test_every_source_risk_factor_is_listed_with_evidence():
+    """Are all seven risk factors the source text names in risk_factors.yaml, each with evidence and references?"""
+    factors = load_content()["risk_factors"]
+    assert {f.id for f in factors} == SOURCE_RISK_FACTORS
+    assert all(f.evidence and f.references for f in factors)
+
+
+def test_vignettes_cover_every_factor_and_urgent_steps():
+    """Are there at least 8 vignettes, each offering every risk factor, with same-day steps where right?"""
+    vignettes = [v for v in load_content()["vignettes"] if v.module == "04"]
+    assert len(vignettes) >= 8
+    for vignette in vignettes:
+        assert {o.id for o in vignette.factors.options} == SOURCE_RISK_FACTORS, vignette.id
+    present = {f for v in vignettes for f in v.factors.correct}
+    assert present == SOURCE_RISK_FACTORS, "every risk factor is the right answer in at least one vignette"
+    assert {v.urgency for v in vignettes} >= {"routine", "soon", "urgent", "emergency"}
+    urgent = [v for v in vignettes if v.urgency in ("urgent", "emergency")]
+    assert all(re.search(r"today|now|same day|same-day", next(o.text for o in v.next_step.options
+                                                                if o.id == v.next_step.correct)) for v in urgent)
+
+
+def test_factor_boxes_are_the_risk_factors(progress):
+    """Is the first question a tick-all-that-apply list of the risk factors, labelled with their names?"""
+    widget = risk_vignettes(progress=progress)
+    factor_boxes, step_radio = widget.answer_controls
+    names = [f.name for f in load_content()["risk_factors"]]
+    assert [b.description for b in factor_boxes.children] == names
+    assert "Which risk factors are present?</strong> (tick all that apply)" in widget.questions_box.children[0].value
+    assert "What is the most appropriate next step?" in widget.questions_box.children[2].value
+    assert step_radio.value is None
+
+
+def test_missing_a_factor_says_so_and_is_recorded(progress):
+    """If a learner ticks only some of the factors, is each tick marked, the gap named, and the try recorded?"""
+    widget = risk_vignettes(progress=progress)
+    factors, step = right_answers(widget)
+    assert len(factors) >= 1
+    wrong_factor = next(b.option_id for b in widget.answer_controls[0].children if b.option_id not in factors)
+    answer(widget, {wrong_factor}, step)
+    shown = widget.feedback.value
+    assert "✗ Not this one:" in shown
+    assert f"{len(factors)} more option(s) also apply" in shown
+    assert "✓ Right: you chose" in shown
+    attempts = progress.attempts(module="04", activity="risk-vignettes")
+    item = widget.run.item.id
+    assert [(a.item, a.answer, a.correct) for a in attempts] == [
+        (f"{item}/factors", [wrong_factor], False), (f"{item}/next-step", step, True)]
+
+
+def test_show_answer_gives_every_factor_and_the_step(progress):
+    """After a wrong try, does Show answer list each factor present and the right step, with reasons?"""
+    widget = risk_vignettes(progress=progress)
+    factors, step = right_answers(widget)
+    wrong_step = next(o.id for o in widget.run.item.questions[1].options if o.id != step)
+    not_factor = next(b.option_id for b in widget.answer_controls[0].children if b.option_id not in factors)
+    answer(widget, {not_factor}, wrong_step)
+    assert "✗ Not quite: you chose" in widget.feedback.value
+    widget.show_answer_button.click()
+    shown = widget.feedback.value
+    assert shown.count("✓ The answer:") == len(factors) + 1
+    assert widget.run.item.questions[1].option(step).text.split(",")[0] in shown.replace("&#x27;", "'")
+
+
+def test_whole_activity_right_first_time(progress):
+    """Can a learner work through every vignette, ticking and choosing rightly, and finish with full marks?"""
+    widget = risk_vignettes(progress=progress)
+    total = len(widget.run.items)
+    for index in range(total):
+        factors, step = right_answers(widget)
+        answer(widget, factors, step)
+        assert "✗" not in widget.feedback.value
+        assert widget.feedback.value.count("✓ Right to tick") == len(factors)
+        if index < total - 1:
+            widget.next_button.click()
+            assert widget.run.position == f"Vignette {index + 2} of {total}"
+    assert f"You have finished all {total} vignettes. Right first time: {total} of {total}" in widget.feedback.value
+    assert len(progress.attempts(activity="risk-vignettes")) == 2 * total
+
+
+def test_unknown_risk_factor_in_a_vignette_is_named(tmp_path, monkeypatch):
+    """Does a vignette that offers a factor not in risk_factors.yaml fail with file, record, field and choices?"""
+    data = tmp_path / "data"
+    shutil.copytree(load_content().directory, data)
+    text = (data / "vignettes.yaml").read_text(encoding="utf-8")
+    (data / "vignettes.yaml").write_text(text.replace("- id: drugs-alcohol", "- id: drink-problem", 1),
+                                         encoding="utf-8")
+    monkeypatch.setenv("COURSE_DATA", str(data))
+    with pytest.raises(ValueError, match=r"vignettes\.yaml: record 'low-mood-at-six-weeks', field "
+                                         r"'factors\.options': 'drink-problem' is not a risk factor in "
+                                         r"risk_factors\.yaml \(expected one of: own-attachment-history"):
+        risk_vignettes()
+
+
+# --- signposting -----------------------------------------------------------------------------------------
+
+def test_signposting_shows_every_contact_under_its_urgency_in_words():
+    """Is every contact shown, with how and when, under a heading that says its urgency in words?"""
+    shown = signposting().value
+    contacts = load_content()["signposting"]
+    sections = dict(re.findall(r'<section class="sa-urgency-(\w+)"><h4>(.*?)</section>', shown, re.S))
+    assert list(sections) == ["emergency", "urgent", "soon", "routine"], "most urgent first"
+    for contact in contacts:
+        section = sections[contact.urgency]
+        assert section.startswith(URGENCIES[contact.urgency][0])
+        for part in (contact.name, contact.how, contact.when):
+            assert html.escape(part) in section
+    assert "color" not in shown, "urgency is said in words, not colour"
+
+
+def test_signposting_one_urgency_and_a_typo():
+    """Can one urgency be shown alone, and does a misspelt urgency list the right words?"""
+    shown = signposting("urgent").value
+    assert "Urgent: today" in shown and "NHS 111" in shown and "Samaritans" in shown
+    assert "Routine" not in shown and "999 or A&amp;E" not in shown
+    with pytest.raises(ValueError, match="'urgnet' is not an urgency. Use one of: 'emergency', 'urgent', "):
+        signposting("urgnet")

@@ -92,6 +92,8 @@ class CueSortRun:
 
     def check(self) -> dict[str, bool]:
         """Mark every cue not yet sorted right, and record each as an attempt."""
+        if self.checked:
+            raise ValueError("These cues are already checked: try again to sort the ones marked wrong")
         missing = self.unsorted()
         if missing:
             raise ValueError(f"Sort every cue first: {len(missing)} still to sort "

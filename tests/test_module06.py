@@ -177,3 +177,27 @@ def test_bad_starting_settings_are_refused_clearly():
     """Does repair_simulator(5) say what the setting must be, rather than drawing something odd?"""
     with pytest.raises(ValueError, match="responsiveness must be from 0 to 1"):
         repair_simulator(5)
+
+
+def test_a_trainers_mistake_in_a_statement_is_named_precisely(tmp_path):
+    """A statement with a third option and a wrong prompt: are both reported with file, line, record and field?"""
+    from pathlib import Path
+
+    from course.content import check_content
+
+    repo = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    (data / "schema").mkdir(parents=True)
+    for name in ("references.yaml", "modules.yaml", "schema/common.schema.json", "schema/references.schema.json",
+                 "schema/modules.schema.json", "schema/myths.schema.json"):
+        (data / name).write_text((repo / "data" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    records = (repo / "data" / "myths.yaml").read_text(encoding="utf-8")
+    records = records.replace("    prompt: Myth or fact?\n", "    prompt: True or false?\n", 1)
+    records = records.replace("      - id: fact\n", "      - id: maybe\n", 1)
+    (data / "myths.yaml").write_text(records, encoding="utf-8")
+    _, problems = check_content(data)
+    assert [str(p) for p in problems] == [
+        "data/myths.yaml:12: record 'attached-because-gave-birth', field 'question.prompt': "
+        "'Myth or fact?' was expected",
+        "data/myths.yaml:21: record 'attached-because-gave-birth', field 'question.options[1].id': "
+        "expected one of 'myth', 'fact', got text 'maybe'"]

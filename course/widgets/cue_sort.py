@@ -140,15 +140,17 @@ class CueSortWidget(widgets.VBox):
             control = widgets.ToggleButtons(
                 options=[(label, group) for group, label in GROUPS.items()], value=None, description=cue.text,
                 tooltips=["The baby wants to interact", "The baby needs a break"],
-                style={"description_width": "initial", "button_width": "9em"},
+                style={"description_width": "initial", "button_width": "11em"},
                 layout=widgets.Layout(width="auto"))
             control.observe(lambda change, c=cue.id: self.run.place(c, change["new"]), names="value")
             self.controls[cue.id] = control
         self.answer_controls = list(self.controls.values())
         self.check_button = widgets.Button(description="Check my sorting", icon="check", button_style="primary",
-                                           tooltip="Check every cue and see why")
+                                           tooltip="Check every cue and see why",
+                                           layout=widgets.Layout(width="auto"))
         self.try_again_button = widgets.Button(description="Try again", icon="undo", disabled=True,
-                                               tooltip="Sort the cues you got wrong again")
+                                               tooltip="Sort the cues you got wrong again",
+                                               layout=widgets.Layout(width="auto"))
         self.feedback = widgets.HTML(value=live_region(""))
         self.check_button.on_click(lambda _: self._check())
         self.try_again_button.on_click(lambda _: self._try_again())

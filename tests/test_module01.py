@@ -67,6 +67,18 @@ def test_choosing_one_study_redraws_the_figure_and_caption_for_that_study():
     assert "53.5%" not in caption(widget.figure.value)
 
 
+def test_screen_reader_hears_which_study_is_shown_after_choosing():
+    """After the menu changes, does a live region announce which study the figure now shows?"""
+    widget = attachment_patterns()
+    assert 'role="status"' in widget.status.value
+    assert ("Showing the figures from Ainsworth et al. 1978, Deneault et al. 2023 and van IJzendoorn et al. 1999."
+            in widget.status.value)
+    widget.study_control.value = "vanijzendoorn-1999"
+    assert "Showing the figures from van IJzendoorn et al. 1999." in widget.status.value
+    assert "about 15% disorganised" in caption(widget.figure.value)
+    assert "Clinical or maltreating groups, about 30–45% disorganised" in caption(widget.figure.value)
+
+
 def test_study_menu_is_labelled_and_offers_each_study_and_all_side_by_side():
     """Is the menu labelled, naming each study by its citation, with a side-by-side choice?"""
     widget = attachment_patterns()

@@ -7,6 +7,7 @@ import html
 
 import ipywidgets as widgets
 
+from course.activity_view import live_region
 from course.content import load_content
 from course.plots import figure_html
 from course.plots.attachment_patterns import PATTERN_ORDER, describe, load_patterns, patterns_figure
@@ -32,12 +33,13 @@ class AttachmentPatternsWidget(widgets.VBox):
         self.study_control = widgets.Dropdown(options=choices, value=study, description="Study",
                                               style={"description_width": "initial"},
                                               layout=widgets.Layout(width="auto"))
+        self.status = widgets.HTML()
         self.figure = widgets.HTML()
         self.figure.add_class("sa-figure-widget")
         self.notes = widgets.HTML()
         self.explanations = widgets.HTML(self._explanations_html())
         self.study_control.observe(lambda _: self._draw(), names="value")
-        super().__init__([self.study_control, self.figure, self.notes, self.explanations],
+        super().__init__([self.study_control, self.status, self.figure, self.notes, self.explanations],
                          layout=widgets.Layout(max_width="820px"))
         self.add_class("sa-activity")
         self._draw()
@@ -55,6 +57,9 @@ class AttachmentPatternsWidget(widgets.VBox):
 
     def _draw(self) -> None:
         studies = self.chosen()
+        labels = [s.label for s in studies]
+        shown = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+        self.status.value = live_region(f"<p>Showing the figures from {html.escape(shown)}.</p>")
         self.figure.value = figure_html(patterns_figure(studies, self.patterns), self.alt_text(), self.caption())
         notes = "".join(f"<li><strong>{html.escape(s.label)}:</strong> {html.escape(s.note)}</li>"
                         for s in studies if s.get("note"))

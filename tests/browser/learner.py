@@ -1,0 +1,164 @@
+"""What a learner does in JupyterLab, as steps the browser tests share: open a notebook, run it, look at it.
+
+Each step uses the page the way a person would (menus, clicks, keys) and then waits on what JupyterLab
+shows (the kernel indicator, the cell prompts), never on a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, TimeoutError
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# What ipywidgets shows instead of a widget when the widget did not arrive in the page.
+NOT_RENDERED = re.compile(r"Loading widget|Error displaying widget|model not found|Failed to load model class",
+                          re.IGNORECASE)
+RUN_SECONDS = 120
+
+# The notebook as the page shows it, one entry per cell: what the kernel sent and what the learner sees.
+_CELLS_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  return panel.content.widgets.map((cell, index) => {
+    const json = cell.model.toJSON();
+    const outputs = json.outputs || [];
+    const areas = [...cell.node.querySelectorAll('.jp-OutputArea-output')];
+    return {
+      index,
+      type: json.cell_type,
+      source: Array.isArray(json.source) ? json.source.join('') : json.source,
+      prompt: (cell.node.querySelector('.jp-InputPrompt') || {}).textContent || '',
+      execution_count: json.execution_count ?? null,
+      errors: outputs.filter(o => o.output_type === 'error').map(o => `${o.ename}: ${o.evalue}`),
+      widget_outputs: outputs.filter(o => o.data && o.data['%WIDGET%']).length,
+      widgets_shown: areas.filter(a => a.querySelector(':scope > .jupyter-widgets')).length,
+      shown_text: areas.map(a => a.innerText).join('\\n'),
+    };
+  });
+}""".replace("%WIDGET%", WIDGET_MIME)
+
+
+@dataclass
+class Cell:
+    index: int
+    type: str
+    source: str
+    prompt: str
+    execution_count: int | None
+    errors: list[str] = field(default_factory=list)
+    widget_outputs: int = 0
+    widgets_shown: int = 0
+    shown_text: str = ""
+
+    def __str__(self) -> str:
+        first_line = self.source.strip().splitlines()[0] if self.source.strip() else ""
+        return f"cell {self.index} {self.prompt.strip()} {first_line[:70]!r}"
+
+
+class Notebook:
+    """One notebook open in JupyterLab, in the learner's tab."""
+
+    def __init__(self, page: Page, lab, path: str):
+        self.page, self.lab, self.path = page, lab, path
+
+    # --- what the learner does --------------------------------------------------------------------
+    def open(self) -> Notebook:
+        """Open the notebook with a clean layout and wait until its kernel is ready."""
+        self.page.goto(self.lab.tree_url(self.path))
+        self.page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+        self.wait_until_idle()
+        return self
+
+    def run_all(self) -> Notebook:
+        """Run → Run All Cells from the menu bar, then wait until every cell has run or one has failed."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        try:
+            self._wait_for_run()
+        except TimeoutError:
+            stuck = ", ".join(f"{c.index}{c.prompt.strip()}" for c in self.cells() if c.type == "code")
+            raise AssertionError(f"{self.path}: Run All did not finish within {RUN_SECONDS} s "
+                                 f"(cell prompts: {stuck})") from None
+        self.wait_until_idle()
+        return self
+
+    def _wait_for_run(self) -> None:
+        self.page.wait_for_function(
+            """() => {
+              const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+              const ran = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
+              const failed = document.querySelector('.jp-NotebookPanel [data-mime-type$="stderr"]');
+              return prompts.length > 0 && !prompts.some(p => p.textContent.includes('*'))
+                     && (ran === prompts.length || (ran > 0 && failed));
+            }""", timeout=RUN_SECONDS * 1000)
+
+    def save(self) -> None:
+        """Ctrl+S, then wait until JupyterLab no longer marks the notebook as changed."""
+        self.page.keyboard.press("Control+s")
+        self.page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(state="detached")
+
+    def close(self) -> None:
+        """File → Close Tab, leaving the kernel running as a learner's closed tab would."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^File$")).click()
+        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Close Tab$")).click()
+        self.page.locator(".jp-NotebookPanel").wait_for(state="detached")
+
+    # --- what the learner sees --------------------------------------------------------------------
+    def wait_until_idle(self) -> None:
+        """Wait until the notebook's kernel is connected and idle (what the status bar shows as "Idle")."""
+        self.page.wait_for_function(
+            """() => {
+              const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+              const context = panel && panel.sessionContext;
+              const kernel = context && context.isReady && context.session && context.session.kernel;
+              return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+            }""", timeout=RUN_SECONDS * 1000)
+
+    def cells(self) -> list[Cell]:
+        return [Cell(**c) for c in self.page.evaluate(_CELLS_JS)]
+
+    def problems(self) -> list[str]:
+        """Everything a learner would see go wrong after running all: unrun cells, errors, missing widgets."""
+        problems = []
+        for cell in self.cells():
+            if cell.type != "code":
+                continue
+            if cell.execution_count is None:
+                problems.append(f"{cell}: did not run")
+            problems += [f"{cell}: shows the error {error}" for error in cell.errors]
+            if NOT_RENDERED.search(cell.shown_text):
+                problems.append(f"{cell}: shows {NOT_RENDERED.search(cell.shown_text).group(0)!r} "
+                                "instead of its widget")
+            elif cell.widgets_shown < cell.widget_outputs:
+                problems.append(f"{cell}: {cell.widget_outputs} widget(s) sent, {cell.widgets_shown} shown")
+        return problems
+
+    def output_of(self, source: str) -> Locator:
+        """The output area of the code cell whose code contains ``source`` (the first such cell)."""
+        for cell in self.cells():
+            if cell.type == "code" and source in cell.source:
+                return self.page.locator(".jp-NotebookPanel .jp-Cell").nth(cell.index).locator(".jp-OutputArea")
+        raise AssertionError(f"{self.path} has no code cell containing {source!r}")
+
+    def course_widgets(self) -> Locator:
+        """The course's own widget output (not JupyterLab's interface)."""
+        return self.page.locator(".jp-NotebookPanel .jp-OutputArea-output > .jupyter-widgets")
+
+    def screenshot(self, path: Path) -> Path:
+        """The whole notebook, top to bottom, without the side panels."""
+        self.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+        scroller = ".jp-NotebookPanel .jp-WindowedPanel-outer"
+        height = self.page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
+        size = self.page.viewport_size
+        self.page.set_viewport_size({"width": size["width"], "height": min(max(height + 160, size["height"]), 12000)})
+        try:
+            self.page.evaluate(f"""() => new Promise(done => {{
+              document.querySelector('{scroller}').scrollTop = 0;
+              requestAnimationFrame(() => requestAnimationFrame(done));
+            }})""")
+            self.page.screenshot(path=path)
+        finally:
+            self.page.set_viewport_size(size)
+        return path

@@ -178,7 +178,8 @@ def scan(files: Iterable[Path], hashes: frozenset[str]) -> list[tuple[str, str]]
 
 
 def test_no_epds_item_text_in_the_repository():
-    """Does no file in the repository contain five words in a row from an EPDS item?"""
+    """Does no file in the repository contain five words in a row from an EPDS item or one of its answers?"""
+    assert len(EPDS_GRAM_HASHES) == 86 and all(re.fullmatch("[0-9a-f]{64}", h) for h in EPDS_GRAM_HASHES)
     files = repository_files()
     assert REPO / "data" / "vignettes.yaml" in files and REPO / "tests" / "test_no_epds_items.py" in files
     assert scan(files, EPDS_GRAM_HASHES) == [], "EPDS item text found: rewrite it in your own words, or remove it"

@@ -8,11 +8,12 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from matplotlib.colors import to_hex
 
 from course import attachment_patterns, understanding_check
 from course.content import ContentError, load_content
 from course.plots import OKABE_ITO
-from course.plots.attachment_patterns import PATTERN_STYLE, load_patterns
+from course.plots.attachment_patterns import load_patterns, patterns_figure
 
 REPO = Path(__file__).resolve().parent.parent
 UNVERIFIED_SPLIT = re.compile(r"\b62\s*%?\s*[/,–-]\s*15\s*%?\s*[/,–-]\s*9\s*%?\s*[/,–-]\s*15\b")
@@ -98,11 +99,17 @@ def test_each_pattern_is_explained_in_plain_english_with_its_source():
 
 
 def test_patterns_differ_by_hatching_as_well_as_by_okabe_ito_colour():
-    """Could a reader who cannot tell the colours apart still tell the patterns apart?"""
-    colours = [colour for colour, _ in PATTERN_STYLE.values()]
-    hatches = [hatch for _, hatch in PATTERN_STYLE.values()]
-    assert len(set(colours)) == len(set(hatches)) == 4
-    assert set(colours) <= set(OKABE_ITO.values())
+    """In the figure as drawn, could a reader who cannot tell the colours apart still tell the patterns apart?"""
+    patterns, studies = load_patterns()
+    figure = patterns_figure(list(studies.values()), patterns)
+    axes = figure.axes[0]
+    drawn = {(to_hex(bar.get_facecolor(), keep_alpha=False), bar.get_hatch() or "") for bar in axes.patches
+             if to_hex(bar.get_facecolor(), keep_alpha=False) != "#ffffff"}
+    colours, hatches = {colour for colour, _ in drawn}, {hatch for _, hatch in drawn}
+    assert len(drawn) == len(colours) == len(hatches) == 4
+    assert colours <= {c.lower() for c in OKABE_ITO.values()}
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == [
+        "Secure", "Insecure-avoidant", "Insecure-resistant (also called ambivalent)", "Disorganised"]
 
 
 def test_unknown_study_is_a_clear_error():

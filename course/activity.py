@@ -177,9 +177,14 @@ class ActivityRun:
         self.revealed = True
         return list(self.item.questions)
 
-    def try_again(self) -> None:
+    def try_again(self) -> list[Question]:
+        """Clear the answers that were wrong (keeping the right ones) and return those questions."""
+        wrong = [v.question for v in self.verdicts or () if not v.correct]
+        for question in wrong:
+            self.answers.pop(question.id, None)
         self.verdicts = None
         self.revealed = False
+        return wrong
 
     def next(self) -> None:
         if self.is_last:

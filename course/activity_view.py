@@ -12,7 +12,7 @@ import ipywidgets as widgets
 
 from course.activity import ActivityRun, Question, Verdict
 
-__all__ = ["ActivityWidget", "feedback_html", "RIGHT", "WRONG"]
+__all__ = ["ActivityWidget", "feedback_html", "live_region", "NOTE", "RIGHT", "WRONG"]
 
 # Okabe-Ito blue and vermilion: distinguishable with every common colour-vision deficiency.
 RIGHT = {"symbol": "✓", "word": "Right", "colour": "#0072B2", "edge": "solid"}
@@ -155,8 +155,10 @@ class ActivityWidget(widgets.VBox):
         return "".join(parts)
 
     def _try_again(self) -> None:
-        self.run.try_again()
+        wrong = {q.id for q in self.run.try_again()}
         for control in self.answer_controls:
+            if control.question.id not in wrong:
+                continue
             if isinstance(control, widgets.RadioButtons):
                 control.value = None
             else:

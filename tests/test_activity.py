@@ -107,3 +107,21 @@ def test_the_widget_says_when_the_learner_has_finished(progress):
     assert "✓ Right: you chose “Quiet alert”" in widget.feedback.value
     assert "You have finished all 1 scenarios" in widget.feedback.value
     assert widget.next_button.disabled and widget.check_button.disabled
+
+
+def test_try_again_keeps_the_answers_that_were_right(progress):
+    """After a check with one right and one wrong answer, does Try again clear only the wrong one?"""
+    second = Question("next", "What would you do?", (
+        Choice("talk", "Talk back", "Serve and return."), Choice("toys", "Fetch toys", "Too much.")),
+        frozenset({"talk"}))
+    widget = ActivityWidget(make_run(progress, questions=(single(), second)), "Demo")
+    meaning, response = widget.answer_controls
+    meaning.value, response.value = "quiet-alert", "toys"
+    widget.check_button.click()
+    widget.try_again_button.click()
+    assert (meaning.value, response.value) == ("quiet-alert", None)
+    assert not meaning.disabled and not widget.check_button.disabled
+    response.value = "talk"
+    widget.check_button.click()
+    assert widget.run.all_right
+    assert [a.correct for a in progress.attempts()] == [True, False, True, True]

@@ -122,6 +122,19 @@ def test_saved_plan_comes_back(progress):
     assert "Your plan, saved on" in again.status.value
 
 
+def test_unsaved_changes_are_flagged(progress):
+    """After saving, does changing the plan say there are unsaved changes, until it is saved again?"""
+    widget = self_care_plan(progress=progress)
+    fill_plan(widget)
+    widget.save_button.click()
+    widget.strategy_boxes["support"]["accept-offers"].value = True
+    assert "You have changes not saved yet" in widget.status.value
+    assert progress.document("03-self-care-plan")["areas"]["support"]["chosen"] == []
+    widget.save_button.click()
+    assert "✓ Saved in your learning record" in widget.status.value
+    assert [c["id"] for c in progress.document("03-self-care-plan")["areas"]["support"]["chosen"]] == ["accept-offers"]
+
+
 def test_empty_plan_is_not_saved(progress):
     """Does pressing Save with nothing chosen say so, instead of saving an empty plan?"""
     widget = self_care_plan(progress=progress)

@@ -139,6 +139,9 @@ class SelfCarePlanWidget(widgets.VBox):
         self.status = widgets.HTML(live_region(self._saved_note()))
         self.save_button.on_click(lambda _: self.save())
         self.print_button.on_click(lambda _: self.print_plan())
+        tick_boxes = [box for area_boxes in self.strategy_boxes.values() for box in area_boxes.values()]
+        for control in [*tick_boxes, *self.own_text.values()]:
+            control.observe(lambda _change: self._changed(), names="value")
         rows += [widgets.HBox([self.save_button, self.print_button]), self.status]
         super().__init__(rows, layout=widgets.Layout(max_width="820px"))
         self.add_class("sa-self-care-plan")
@@ -148,6 +151,10 @@ class SelfCarePlanWidget(widgets.VBox):
             return "<p>Not saved yet.</p>"
         return feedback_html(NOTE, "This is the plan you saved. Change it and save again at any time.",
                              f"Your plan, saved on {when(self.plan.saved)}")
+
+    def _changed(self) -> None:
+        self.status.value = live_region(feedback_html(
+            NOTE, "Press Save my plan to keep them in your learning record.", "You have changes not saved yet"))
 
     def _read_controls(self) -> None:
         for area in self.plan.areas:

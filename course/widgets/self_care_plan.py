@@ -18,7 +18,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from course.activity_view import NOTE, RIGHT, feedback_html, live_region
+from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
 from course.content import Record, load_content
 from course.progress import Progress, learner_progress
 
@@ -180,7 +180,13 @@ class SelfCarePlanWidget(widgets.VBox):
         if not self._keep():
             return
         page = self.plan.html_page()
-        write_atomically(self.export_path, page)
+        try:
+            write_atomically(self.export_path, page)
+        except OSError as exc:
+            self.status.value = live_region(feedback_html(
+                WRONG, f"Your plan is saved, but the printable page could not be written to {self.export_path} "
+                f"({exc}). Any earlier printed copy is unchanged.", "Could not write the page"))
+            return
         encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
         where = html.escape(str(self.export_path))
         self.status.value = live_region(

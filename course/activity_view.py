@@ -147,12 +147,17 @@ class ActivityWidget(widgets.VBox):
                 for choice in q.options:
                     if choice.id in q.correct:
                         parts.append(feedback_html(RIGHT, choice.feedback, f"The answer: “{choice.text}”"))
+        parts.append(self.footer_html())
         if self.run.finished:
             parts.append(feedback_html(NOTE, f"You have finished all {len(self.run.items)} "
                                        f"{self.run.noun}s. {self.run.score_text}.", "Well done"))
         elif self.run.all_right and not self.run.is_last:
             parts.append(f"<p>Press <em>Next {html.escape(self.run.noun)}</em> to go on.</p>")
         return "".join(parts)
+
+    def footer_html(self) -> str:
+        """Anything an activity adds below the feedback once an item is checked (e.g. its evidence)."""
+        return ""
 
     def _try_again(self) -> None:
         wrong = {q.id for q in self.run.try_again()}

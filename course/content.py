@@ -381,10 +381,34 @@ def check_content(directory: Path | str | None = None) -> tuple[Content | None, 
     for label, data, lines in loaded.values():
         problems += _rule_problems(label, data, lines, reference_ids, module_ids)
 
+    if not problems:
+        content = Content(directory, {name: tuple(Record(r) for r in data) for name, (_, data, _) in loaded.items()})
+        problems += _collection_rule_problems(content)
     if problems:
         return None, sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
-    collections = {name: tuple(Record(r) for r in data) for name, (_, data, _) in loaded.items()}
-    return Content(directory, collections), []
+    return content, []
+
+
+# Checks that need a whole collection's meaning (e.g. percentages that must add up), kept beside the code that
+# relies on them: "collection name": "module:function". The function raises ContentError listing its problems.
+COLLECTION_RULES = {
+    "attachment_patterns": "course.plots.attachment_patterns:load_patterns",
+}
+
+
+def _collection_rule_problems(content: Content) -> list[Problem]:
+    import importlib
+
+    problems: list[Problem] = []
+    for name, target in COLLECTION_RULES.items():
+        if name not in content:
+            continue
+        module_name, function = target.split(":")
+        try:
+            getattr(importlib.import_module(module_name), function)(content)
+        except ContentError as error:
+            problems += error.problems
+    return problems
 
 
 _cache: dict[tuple, Content] = {}

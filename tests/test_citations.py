@@ -47,7 +47,7 @@ def test_citations_are_in_the_reference_list(path: Path):
         assert ids, "a teaching module must end with reference_list(...)"
     assert all(i in references for i in ids), f"unknown ids: {[i for i in ids if i not in references]}"
     listed_cites = {references[i].cite for i in ids}
-    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    text = re.sub(r"\s+", " ", " ".join(c.source for c in notebook.cells if c.cell_type == "markdown"))
     missing = sorted(set(cited(text, {r.cite for r in references.values()})) - listed_cites)
     assert missing == [], f"cited but not in this notebook's reference_list: {missing}"
 

@@ -142,3 +142,13 @@ def test_validate_command_lists_problems(content_dir, capsys):
     assert main(["validate", str(content_dir)]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == ["1 problem(s) in the course content:", f"  - {EXPECTED['correct_not_an_option']}"]
+
+
+def test_validate_runs_the_checks_a_schema_cannot_make(content_dir):
+    """Does validation catch percentages that no longer add up to 100, not just the notebook that draws them?"""
+    patterns = (REPO / "data" / "attachment_patterns.yaml").read_text()
+    (content_dir / "attachment_patterns.yaml").write_text(
+        patterns.replace("{pattern: secure, percent: 66}", "{pattern: secure, percent: 76}"))
+    _, problems = check_content(content_dir)
+    assert [p.message for p in problems] == ["a complete group's percentages must add up to 100, got 110"]
+    assert problems[0].file == "data/attachment_patterns.yaml" and problems[0].field == "groups[0].shares"

@@ -19,10 +19,11 @@ from course.content import Record, load_content
 from course.plots import figure_html
 from course.plots.learning_record import describe, learning_record_figure
 from course.progress import Attempt, Progress, Reflection, learner_progress
+from course.widgets.knowledge_check import STAGES
 
 __all__ = ["learning_record"]
 
-KNOWLEDGE_CHECKS = {"before": "knowledge-check-before", "after": "knowledge-check-after"}
+KNOWLEDGE_CHECKS = {stage: activity for stage, (_, activity, _) in STAGES.items()}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from course.activity import ActivityRun, Item, Question, Verdict
+from course.activity import ActivityRun, Item, Question
 from course.activity_view import ActivityWidget
 from course.content import Record, load_content
 from course.progress import Progress
@@ -22,11 +22,10 @@ class MythOrFactWidget(ActivityWidget):
         self.cites = cites
         super().__init__(run, title)
 
-    def _verdicts_html(self, verdicts: list[Verdict], reveal: bool = False) -> str:
+    def footer_html(self) -> str:
         evidence = "; ".join(self.cites[ref] for ref in self.run.item.references)
-        return (super()._verdicts_html(verdicts, reveal)
-                + f"<p><small>Evidence: {html.escape(evidence)} (full references at the end of this "
-                  "notebook).</small></p>")
+        return (f"<p><small>Evidence: {html.escape(evidence)} (full references at the end of this "
+                "notebook).</small></p>")
 
 
 def myth_item(record: Record) -> Item:

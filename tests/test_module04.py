@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from course import risk_vignettes, signposting
-from course.content import load_content
+from course.content import ContentError, check_content, load_content
 from course.widgets.signposting import URGENCIES
 
 SOURCE_RISK_FACTORS = {"own-attachment-history", "emotional-problems", "drugs-alcohol", "high-stress",
@@ -120,10 +120,12 @@ def test_unknown_risk_factor_in_a_vignette_is_named(tmp_path, monkeypatch):
     (data / "vignettes.yaml").write_text(text.replace("- id: drugs-alcohol", "- id: drink-problem", 1),
                                          encoding="utf-8")
     monkeypatch.setenv("COURSE_DATA", str(data))
-    with pytest.raises(ValueError, match=r"vignettes\.yaml: record 'low-mood-at-six-weeks', field "
-                                         r"'factors\.options': 'drink-problem' is not a risk factor in "
-                                         r"risk_factors\.yaml \(expected one of: own-attachment-history"):
+    with pytest.raises(ContentError, match=r"data/vignettes\.yaml: record 'low-mood-at-six-weeks', field "
+                                           r"'factors\.options\[\d\]\.id': 'drink-problem' is not a risk factor in "
+                                           r"risk_factors\.yaml \(expected one of: own-attachment-history"):
         risk_vignettes()
+    _, problems = check_content(data)
+    assert [p.record for p in problems] == ["'low-mood-at-six-weeks'"]
 
 
 # --- signposting -----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from course.activity import ActivityRun, Choice, Item, Question, paragraphs
 from course.activity_view import ActivityWidget
-from course.content import Record, load_content
+from course.content import Content, ContentError, Problem, Record, load_content
 from course.progress import Progress
 
 __all__ = ["risk_vignettes"]
@@ -20,14 +20,19 @@ FACTORS_PROMPT = "Which risk factors are present?"
 NEXT_STEP_PROMPT = "What is the most appropriate next step?"
 
 
+def check_factor_ids(content: Content) -> None:
+    """Run by content validation: every factor a vignette offers must be a risk factor of risk_factors.yaml."""
+    names = [f.id for f in content.get("risk_factors", ())]
+    problems = [Problem(f"{content.directory.name}/vignettes.yaml", None, f"'{v.id}'", f"factors.options[{i}].id",
+                        f"'{o.id}' is not a risk factor in risk_factors.yaml (expected one of: {', '.join(names)})")
+                for v in content["vignettes"] for i, o in enumerate(v.factors.options) if o.id not in names]
+    if problems:
+        raise ContentError(problems)
+
+
 def vignette_item(vignette: Record, risk_factors: Sequence[Record]) -> Item:
     """One vignette as an activity item; its factor options appear in the order of risk_factors.yaml."""
     names = {f.id: f.name for f in risk_factors}
-    unknown = [o.id for o in vignette.factors.options if o.id not in names]
-    if unknown:
-        raise ValueError(f"vignettes.yaml: record '{vignette.id}', field 'factors.options': "
-                         f"{', '.join(map(repr, unknown))} is not a risk factor in risk_factors.yaml "
-                         f"(expected one of: {', '.join(names)})")
     feedback = {o.id: o.feedback for o in vignette.factors.options}
     factors = Question("factors", FACTORS_PROMPT,
                        tuple(Choice(fid, names[fid], feedback[fid]) for fid in names if fid in feedback),

@@ -1,0 +1,68 @@
+"""Feedback that tells students how each item went without showing the hidden tests or the mark schemes.
+
+nbgrader's feedback shows every test cell as graded, hidden tests included, and every task cell with its mark
+scheme. ``HideHiddenTests`` runs after nbgrader's ``GetGrades`` (see ``nbgrader_config.py``): it cuts those
+regions out, replaces what the hidden tests printed with one line per item saying whether it earned its
+points, and keeps a format message, which only says what form the answer should take.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+
+from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
+
+__all__ = ["HideHiddenTests", "generate_feedback", "item_verdict"]
+
+FORMAT_ERROR = "AnswerFormatError"
+
+
+def item_verdict(score: float | None, points: float) -> str:
+    """One line saying whether an autograded item earned its points, in words and a symbol."""
+    unit = "point" if points == 1 else "points"
+    if score is None:
+        return f"Not marked yet (out of {points:g} {unit})."
+    symbol, word = ("✓", "Right") if score >= points else (("◐", "Partly right") if score > 0 else ("✗", "Not right"))
+    return f"{symbol} {word}: earned {score:g} of {points:g} {unit}."
+
+
+def _is_test(cell: NotebookNode) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
+
+
+def _stream(text: str) -> NotebookNode:
+    return NotebookNode(output_type="stream", name="stdout", text=text + "\n")
+
+
+class HideHiddenTests(Preprocessor):
+    """Strip hidden tests and mark schemes from feedback; keep each item's score and any format message."""
+
+    def preprocess_cell(self, cell, resources, index):
+        cell.source = without_regions(cell.source, HIDDEN, MARK_SCHEME)
+        if not _is_test(cell):
+            return cell, resources
+        meta = cell.metadata.nbgrader
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream" and output.name == "stdout":
+                outputs.append(output)
+            elif output.output_type == "error" and output.ename == FORMAT_ERROR:
+                outputs.append(NotebookNode(output_type="error", ename=output.ename, evalue=output.evalue,
+                                            traceback=[f"{output.ename}: {output.evalue}"]))
+        outputs.append(_stream(item_verdict(meta.get("score"), float(meta.get("points", 0)))))
+        cell.outputs = outputs
+        return cell, resources
+
+
+def generate_feedback(assignment: str, root: Path, *, student: str | None = None) -> subprocess.CompletedProcess:
+    """Run ``nbgrader generate_feedback`` in the course folder (its config hides the hidden tests)."""
+    command = [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--force"]
+    if student:
+        command.append(f"--student={student}")
+    return subprocess.run(command, cwd=root, capture_output=True, text=True)

@@ -1,0 +1,56 @@
+"""nbgrader settings for the Secure Attachment course (run nbgrader and `course` commands from this folder).
+
+Each setting says why it is here. Tests copy this file into a temporary course and override a few values on
+the command line (a short timeout, for instance); they never change it.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config when it loads this file)
+
+HERE = Path(__file__).resolve().parent
+
+# The course's name in the exchange; students fetch and submit under it.
+c.CourseDirectory.course_id = "secure-attachment"
+# Assignment sources live in assignments/<name>/<name>.ipynb (the repo's layout), not nbgrader's source/.
+c.CourseDirectory.source_directory = "assignments"
+# Everything generated (release/, submitted/, autograded/, feedback/, gradebook.db) sits beside this file.
+c.CourseDirectory.root = str(HERE)
+
+# Local exchange for a laptop course: a folder beside this file, unless NBGRADER_EXCHANGE names a shared one
+# (on JupyterHub, the admin points it at the shared volume, usually /srv/nbgrader/exchange).
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(HERE / "exchange"))
+
+# Students' answer cells start with this line in place of the solution: what to do, in plain words.
+c.ClearSolutions.code_stub = {
+    "python": "# ↑ Type your answers above, between the quotes or brackets, then press Shift+Enter."}
+c.ClearSolutions.text_stub = "_Double-click here and type your answer._"
+
+# A cell that runs longer than this many seconds (an infinite loop, say) is stopped and the kernel interrupted,
+# so one submission cannot stall the cohort; the rest of the notebook still runs and is graded.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+# Give a slow machine one retry before calling a notebook ungradeable.
+c.Execute.execute_retries = 1
+
+# A locked test cell a student deleted is put back from the gradebook before grading (edited ones always are).
+c.OverwriteCells.add_missing_cells = True
+
+# nbgrader scores a test cell zero if it wrote anything to stderr. Warnings are harmless, so drop stderr
+# output that is only a warning before scoring (errors still score zero).
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"\w*Warning: "
+
+# Keep the graded copies small and readable whatever a student printed: at most 200 lines of output per cell,
+# and tracebacks cut to 40 lines.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40
+
+# Feedback never shows hidden tests or mark schemes (nbgrader shows them by default); it keeps each item's
+# score, and the format message when an answer was in the wrong form.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "course.grading.feedback.HideHiddenTests",
+]

@@ -1,0 +1,275 @@
+"""A cohort with every kind of broken submission beside well-formed ones: the cohort is graded, each bad one
+gets a deliberate outcome and a log line naming the student and the reason, and no submitted file changes.
+
+The whole corpus is graded in one ``autograde_cohort`` run (module-scoped fixture) to keep the suite fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.grading.build import copy_course
+from course.grading.cohort import autograde_cohort
+from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.regions import SOLUTION, region_lines
+
+pytestmark = pytest.mark.nbgrader
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "myths_and_facts"
+CELL_TIMEOUT = 10
+
+
+def _cell(notebook, grade_id):
+    return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _drop(notebook, grade_id):
+    notebook.cells.remove(_cell(notebook, grade_id))
+
+
+def answered(release, source):
+    """The released notebook with every answer cell holding the source's solution, as a good student would."""
+    notebook = copy.deepcopy(release)
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.source = "\n".join(region_lines(_cell(source, meta["grade_id"]).source, SOLUTION))
+    return notebook
+
+
+def _answer(notebook, grade_id, text):
+    _cell(notebook, grade_id).source = text
+
+
+def corpus(release, source) -> dict[str, object]:
+    """Each student's submission: a notebook, raw bytes, a (filename, notebook) pair, or None for nothing."""
+    good = answered(release, source)
+    right = {n: _cell(good, f"answer-q{n}").source for n in range(1, 13)}
+
+    def wrong(n: int) -> str:
+        return right[n].replace('"myth"', '"?"').replace('"fact"', '"myth"').replace('"?"', '"fact"')
+
+    def case(**answers: str):
+        notebook = copy.deepcopy(good)
+        for grade_id, text in answers.items():
+            _answer(notebook, grade_id.replace("_", "-"), text)
+        return notebook
+
+    cases = {"good-ada": good, "good-ben": copy.deepcopy(good),
+             "good-cai-partly-right": case(answer_q2=wrong(2), answer_q3=wrong(3))}
+    cases["bad-infinite-loop"] = case(answer_q2=right[2] + "\nwhile True:\n    pass")
+    cases["bad-syntax-error"] = case(answer_q1=right[1][:-1])
+    cases["bad-exception"] = case(answer_q4=right[4] + "\nprint(my_notes)")
+
+    deleted_answer = copy.deepcopy(good)
+    _drop(deleted_answer, "answer-q5")
+    cases["bad-deleted-answer"] = deleted_answer
+
+    edited_test = case(answer_q1=wrong(1))
+    _cell(edited_test, "test-q1").source = "answer = 'myth'  # fixed it"
+    cases["bad-edited-test"] = edited_test
+
+    deleted_test = copy.deepcopy(good)
+    _drop(deleted_test, "test-q2")
+    cases["bad-deleted-test"] = deleted_test
+
+    changed_type = copy.deepcopy(good)
+    answer_cell = _cell(changed_type, "answer-q4")
+    answer_cell.cell_type = "markdown"
+    answer_cell.pop("outputs", None)
+    answer_cell.pop("execution_count", None)
+    cases["bad-changed-cell-type"] = changed_type
+
+    cases["bad-wrong-types"] = case(answer_q1="q1 = 1", answer_q2='q2 = ["fact"]', answer_q3="q3 = None",
+                                    answer_q5='q5 = "Myth?"')
+    cases["bad-invalid-json"] = nbformat.writes(good)[:5000].encode()
+    cases["bad-missing-notebook"] = None
+    cases["bad-renamed-notebook"] = (f"{ASSIGNMENT} (1).ipynb", good)
+
+    huge = case(answer_q1=right[1] + '\nfor line in range(20_000):\n    print("line", line)')
+    _cell(huge, "answer-q1").outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * 3_000_000)]
+    cases["bad-huge-output"] = huge
+    cases["bad-warning-on-stderr"] = case(answer_q1=right[1] + '\nimport sys, warnings\nwarnings.warn("only a '
+                                          'warning")\nprint("Warning: harmless", file=sys.stderr)')
+    return cases
+
+
+def _write(folder: Path, submission) -> None:
+    folder.mkdir(parents=True)
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    if submission is None:
+        (folder / "notes.txt").write_text("I could not find the notebook")
+    elif isinstance(submission, bytes):
+        (folder / f"{ASSIGNMENT}.ipynb").write_bytes(submission)
+    elif isinstance(submission, tuple):
+        nbformat.write(submission[1], folder / submission[0])
+    else:
+        nbformat.write(submission, folder / f"{ASSIGNMENT}.ipynb")
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((root / "submitted").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    """The corpus, graded once: (course root, outcomes by student, log lines, hashes before, hashes after)."""
+    root = copy_course(REPO, tmp_path_factory.mktemp("bad-cohort"))
+    assert nbgrader(["generate_assignment", ASSIGNMENT], root).returncode == 0
+    release = nbformat.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    source = nbformat.read(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    for student, submission in corpus(release, source).items():
+        _write(root / "submitted" / student / ASSIGNMENT, submission)
+    before = _hashes(root)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("course.grading")
+    logger.addHandler(handler)
+    try:
+        outcomes = autograde_cohort(ASSIGNMENT, root, workers=2, progress=None,
+                                    extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"], time_limit=300)
+    finally:
+        logger.removeHandler(handler)
+    lines = [r.getMessage() for r in records]
+    return root, {o.student: o for o in outcomes}, lines, before, _hashes(root)
+
+
+def item_scores(root: Path, student: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url(root)) as gb:
+        submission = gb.find_submission(ASSIGNMENT, student)
+        return {g.name: g.score for nb in submission.notebooks for g in nb.grades}
+
+
+def logged(lines: list[str], student: str, *words: str) -> list[str]:
+    return [line for line in lines if f"'{student}'" in line and all(w in line for w in words)]
+
+
+def test_every_student_in_the_cohort_gets_an_outcome(cohort):
+    """Does grading the rest of the cohort complete, whatever is in the bad submissions?"""
+    root, outcomes, _, _, _ = cohort
+    assert len(outcomes) == 16
+    assert all(o.score is not None for o in outcomes.values()), [s for s, o in outcomes.items() if o.score is None]
+
+
+def test_well_formed_submissions_are_graded_normally(cohort):
+    """Do the well-formed submissions beside the bad ones get exactly their marks, with nothing logged?"""
+    root, outcomes, lines, _, _ = cohort
+    assert outcomes["good-ada"].score == outcomes["good-ben"].score == 16
+    assert outcomes["good-cai-partly-right"].score == 14
+    assert [line for line in lines if "'good-" in line] == []
+
+
+def test_submitted_files_are_unchanged(cohort):
+    """Is every submitted file byte-for-byte the same after grading?"""
+    _, _, _, before, after = cohort
+    assert before == after and len(before) > 16
+
+
+def test_infinite_loop_is_stopped_and_the_rest_graded(cohort):
+    """Is a looping cell stopped at the time limit, its answer kept, and every other item graded?"""
+    root, outcomes, lines, _, _ = cohort
+    assert logged(lines, "bad-infinite-loop", "answer-q2", "time limit")
+    assert outcomes["bad-infinite-loop"].score == 16
+
+
+def test_syntax_error_scores_zero_for_that_answer_only(cohort):
+    """Does a syntax error lose only the answer it breaks, with a log line saying so?"""
+    root, outcomes, lines, _, _ = cohort
+    scores = item_scores(root, "bad-syntax-error")
+    assert scores["test-q1"] == 0 and outcomes["bad-syntax-error"].score == 15
+    assert logged(lines, "bad-syntax-error", "answer-q1", "SyntaxError")
+
+
+def test_exception_in_an_answer_cell_is_logged(cohort):
+    """Is an exception after an answer logged, and the answer given before it still marked?"""
+    root, outcomes, lines, _, _ = cohort
+    assert logged(lines, "bad-exception", "answer-q4", "NameError")
+    assert item_scores(root, "bad-exception")["test-q4"] == 1
+
+
+def test_deleted_answer_cell_scores_zero_for_its_items(cohort):
+    """Does deleting an answer cell zero its item, leave the others, and say so in the log?"""
+    root, outcomes, lines, _, _ = cohort
+    assert item_scores(root, "bad-deleted-answer")["test-q5"] == 0
+    assert outcomes["bad-deleted-answer"].score == 15
+    assert logged(lines, "bad-deleted-answer", "answer cell 'answer-q5' was deleted")
+
+
+def test_edited_test_cell_is_restored_from_the_gradebook(cohort):
+    """Is an edited test put back, so the wrong answer it tried to pass still scores zero?"""
+    root, outcomes, lines, _, _ = cohort
+    assert item_scores(root, "bad-edited-test")["test-q1"] == 0
+    assert logged(lines, "bad-edited-test", "'test-q1' was edited", "put back")
+
+
+def test_deleted_test_cell_is_restored_and_graded(cohort):
+    """Is a deleted test put back and run, so the right answer it checks still earns its point?"""
+    root, outcomes, lines, _, _ = cohort
+    assert item_scores(root, "bad-deleted-test")["test-q2"] == 1
+    assert logged(lines, "bad-deleted-test", "'test-q2' was deleted", "put back")
+
+
+def test_changed_cell_type_is_changed_back(cohort):
+    """Is an answer cell turned into text changed back to code, so its answer still counts?"""
+    root, outcomes, lines, _, _ = cohort
+    assert item_scores(root, "bad-changed-cell-type")["test-q4"] == 1
+    assert logged(lines, "bad-changed-cell-type", "'answer-q4'", "from code to markdown")
+
+
+def test_wrong_answer_types_score_zero_with_the_reason(cohort):
+    """Do answers of the wrong type score zero, each named in one log line, with the rest graded?"""
+    root, outcomes, lines, _, _ = cohort
+    scores = item_scores(root, "bad-wrong-types")
+    assert [scores[f"test-q{n}"] for n in (1, 2, 3, 5)] == [0, 0, 0, 0]
+    assert outcomes["bad-wrong-types"].score == 12
+    assert logged(lines, "bad-wrong-types", "4 answer(s)", "q1, q2, q3, q5", "wrong form")
+
+
+@pytest.mark.parametrize("student, reason", [
+    ("bad-invalid-json", "not a valid notebook"),
+    ("bad-missing-notebook", f"no {ASSIGNMENT}.ipynb"),
+    ("bad-renamed-notebook", f"found {ASSIGNMENT} (1).ipynb"),
+])
+def test_ungradeable_submissions_score_zero_with_a_reason(cohort, student, reason):
+    """Does a notebook that cannot be graded score a deliberate zero, with a log line giving the reason?"""
+    root, outcomes, lines, _, _ = cohort
+    assert outcomes[student].status == "zero" and outcomes[student].score == 0
+    assert set(item_scores(root, student).values()) == {0}
+    assert logged(lines, student, reason, "zero")
+
+
+def test_huge_output_is_cut_and_graded(cohort):
+    """Is a flood of output cut to the configured limit in the graded copy, with the notebook still graded?"""
+    root, outcomes, lines, _, _ = cohort
+    graded = nbformat.read(root / "autograded" / "bad-huge-output" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    text = "".join(o.get("text", "") for o in _cell(graded, "answer-q1").outputs)
+    assert "Output truncated" in text and text.count("\n") <= 201
+    assert outcomes["bad-huge-output"].score == 16
+    assert logged(lines, "bad-huge-output", "'answer-q1'", "printed too much")
+
+
+def test_warning_on_stderr_does_not_cost_marks(cohort):
+    """Does a harmless warning printed to stderr leave the marks untouched?"""
+    root, outcomes, lines, _, _ = cohort
+    assert outcomes["bad-warning-on-stderr"].score == 16
+    assert logged(lines, "bad-warning-on-stderr") == []
+
+
+def test_a_second_run_regrades_without_touching_submissions(cohort):
+    """Can the trainer re-run one student after the cohort, with the same result and files unchanged?"""
+    root, outcomes, _, before, _ = cohort
+    again = autograde_cohort(ASSIGNMENT, root, students=["bad-edited-test"], progress=None,
+                             extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"])
+    assert again[0].score == outcomes["bad-edited-test"].score
+    assert _hashes(root) == before

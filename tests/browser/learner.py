@@ -99,10 +99,20 @@ class Notebook:
         self.page.keyboard.press("Control+s")
         self.page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(state="detached")
 
-    def close(self) -> None:
-        """File → Close Tab, leaving the kernel running as a learner's closed tab would."""
+    def close_and_shut_down(self) -> None:
+        """File → Close and Shut Down Notebook, answering the dialogs as a learner would (don't save)."""
         self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^File$")).click()
-        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Close Tab$")).click()
+        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Close and Shut Down Notebook")).click()
+        for _ in range(3):
+            self.page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel') "
+                                        "|| document.querySelector('.jp-Dialog')")
+            dialog = self.page.locator(".jp-Dialog")
+            if not dialog.count():
+                break
+            buttons = dialog.locator(".jp-Dialog-button")
+            choice = buttons.filter(has_text=re.compile(r"^(Don.t Save|Discard|Shut Down|Ok|OK)$"))
+            (choice.first if choice.count() else buttons.last).click()
+            dialog.wait_for(state="detached")
         self.page.locator(".jp-NotebookPanel").wait_for(state="detached")
 
     # --- what the learner sees --------------------------------------------------------------------
@@ -115,6 +125,9 @@ class Notebook:
               const kernel = context && context.isReady && context.session && context.session.kernel;
               return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
             }""", timeout=RUN_SECONDS * 1000)
+
+    def kernel_id(self) -> str:
+        return self.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id")
 
     def cells(self) -> list[Cell]:
         return [Cell(**c) for c in self.page.evaluate(_CELLS_JS)]

@@ -1,0 +1,159 @@
+"""Module 02 as a learner meets it in JupyterLab: scenarios answered by mouse and by keyboard alone, and a
+reflection that is still there when the notebook is opened again in a new kernel."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from learner import Notebook
+
+from course.content import load_content
+from course.progress import Progress
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "notebooks/02_reading_cues.ipynb"
+SCENARIO_CELL = "cue_scenarios()"
+REFLECTION_CELL = 'reflection("02-cues"'
+
+
+@pytest.fixture(scope="module")
+def reading_cues(browser, lab):
+    """Module 02 after Run All, in one tab the tests below share; its kernel is shut down afterwards."""
+    if not (lab.root / NOTEBOOK).exists():
+        pytest.skip(f"{NOTEBOOK} is not written yet")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield Notebook(page, lab, NOTEBOOK).open().run_all()
+    finally:
+        context.close()
+        lab.shut_down_kernels()
+
+
+def shown_scenario(activity):
+    """The scenario record the activity is showing, found by the title on the page."""
+    title = activity.locator("h5").first.inner_text().strip()
+    for record in load_content()["scenarios"]:
+        if record.module == "02" and record.title == title:
+            return record
+    raise AssertionError(f"the page shows a scenario titled {title!r} that data/scenarios.yaml does not have")
+
+
+def option_text(question, option_id: str) -> str:
+    return next(o.text for o in question.options if o.id == option_id)
+
+
+def feedback(activity) -> str:
+    return activity.locator('[role="status"]').last.inner_text()
+
+
+def test_a_scenario_can_be_completed_with_the_mouse(reading_cues, lab):
+    """Can a learner answer a scenario by clicking, read why a wrong answer is wrong, and then get it right?"""
+    activity = reading_cues.output_of(SCENARIO_CELL).locator(".sa-activity")
+    scenario = shown_scenario(activity)
+    first, *others = scenario.questions
+    wrong = next(o for o in first.options if o.id != first.correct)
+    activity.get_by_role("radio", name=wrong.text, exact=True).click()
+    for question in others:
+        activity.get_by_role("radio", name=option_text(question, question.correct), exact=True).click()
+    activity.get_by_role("button", name="Check answer").click()
+    said = activity.locator(".sa-not-quite").first
+    said.wait_for()
+    assert said.inner_text().startswith("✗ Not quite")
+    assert wrong.feedback.split(".")[0] in feedback(activity)
+
+    activity.get_by_role("button", name="Try again").click()
+    activity.get_by_role("radio", name=option_text(first, first.correct), exact=True).click()
+    for question in others:
+        activity.get_by_role("radio", name=option_text(question, question.correct), exact=True).click()
+    activity.get_by_role("button", name="Check answer").click()
+    activity.locator(".sa-right").first.wait_for()
+    verdicts = [v.inner_text() for v in activity.locator(".sa-feedback").all()]
+    assert len(verdicts) == len(scenario.questions) and all(v.startswith("✓ Right") for v in verdicts), verdicts
+
+    recorded = [(a.item, a.answer, a.correct) for a in Progress(lab.course_home).attempts(activity="cue-scenarios")]
+    asked = len(scenario.questions)
+    assert recorded[-2 * asked:] == [
+        *[(f"{scenario.id}/{q.id}", wrong.id if q is first else q.correct, q is not first) for q in scenario.questions],
+        *[(f"{scenario.id}/{q.id}", q.correct, True) for q in scenario.questions]]
+
+
+def test_a_scenario_can_be_completed_with_the_keyboard_alone(reading_cues, lab):
+    """Can a learner who cannot use a mouse answer a scenario with Tab, the arrow keys, Space and Enter?"""
+    page = reading_cues.page
+    activity = reading_cues.output_of(SCENARIO_CELL).locator(".sa-activity")
+    next_button = activity.get_by_role("button", name="Next scenario")
+    if next_button.is_enabled():
+        next_button.focus()
+        page.keyboard.press("Enter")
+        activity.get_by_role("button", name="Check answer").and_(activity.locator(":enabled")).wait_for()
+    scenario = shown_scenario(activity)
+    # The learner has tabbed into the activity: focus is on the first option of the first question. Each
+    # option is its own tab stop (ipywidgets' radios share no name), so Tab moves and Space chooses.
+    activity.get_by_role("radio").first.focus()
+    for number, question in enumerate(scenario.questions):
+        group = activity.locator(".widget-radio-box").nth(number)
+        labels = [label.inner_text().strip() for label in group.locator("label").all()]
+        position = labels.index(option_text(question, question.correct))
+        for _ in range(position):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        assert group.get_by_role("radio").nth(position).is_checked(), f"Space did not choose {labels[position]!r}"
+        for _ in range(len(labels) - position - 1):
+            page.keyboard.press("Tab")
+        if number < len(scenario.questions) - 1:
+            page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert activity.get_by_role("button", name="Check answer").evaluate("b => b === document.activeElement")
+    page.keyboard.press("Enter")
+    activity.locator(".sa-right").first.wait_for()
+    verdicts = [v.inner_text() for v in activity.locator(".sa-feedback").all()]
+    assert len(verdicts) >= len(scenario.questions) and all(v.startswith("✓ Right") for v in verdicts[:2]), verdicts
+
+    recorded = [(a.item, a.answer, a.correct) for a in Progress(lab.course_home).attempts(activity="cue-scenarios")]
+    assert recorded[-len(scenario.questions):] == [(f"{scenario.id}/{q.id}", q.correct, True)
+                                                  for q in scenario.questions]
+
+
+def test_right_and_wrong_differ_by_more_than_colour(reading_cues):
+    """With colour taken away, does feedback still say right or wrong, in a word, a symbol and the border?"""
+    page = reading_cues.page
+    activity = reading_cues.output_of(SCENARIO_CELL).locator(".sa-activity")
+    if activity.locator(".sa-feedback").count() == 0:
+        pytest.skip("no feedback is on the page yet (the scenario tests above put it there)")
+    page.emulate_media(forced_colors="active")
+    try:
+        for verdict in activity.locator(".sa-feedback").all():
+            text = verdict.inner_text()
+            edge = verdict.evaluate("e => getComputedStyle(e).borderLeftStyle")
+            kind = "right" if "sa-right" in (verdict.get_attribute("class") or "") else "wrong"
+            expected = {"right": (r"^✓ Right", "solid"), "wrong": (r"^✗ Not quite", "dashed")}[kind]
+            assert re.match(expected[0], text) and edge == expected[1], (kind, text[:40], edge)
+    finally:
+        page.emulate_media(forced_colors="none")
+
+
+def test_a_reflection_is_kept_when_the_notebook_is_opened_again(reading_cues, lab):
+    """Is a reflection typed and saved still there after the notebook is closed, its kernel shut down and re-run?"""
+    page = reading_cues.page
+    words = "The baby turned away and arched her back; next time I will pause and wait for her to look back."
+    box = reading_cues.output_of(REFLECTION_CELL).get_by_role("textbox")
+    box.click()
+    box.press_sequentially(words, delay=5)
+    reading_cues.output_of(REFLECTION_CELL).get_by_role("button", name="Save reflection").click()
+    status = reading_cues.output_of(REFLECTION_CELL).locator('[role="status"]')
+    status.filter(has_text="Saved in your learning record").wait_for()
+    assert status.inner_text().startswith("✓ Saved in your learning record")
+    assert Progress(lab.course_home).reflection("02-cues").text == words
+
+    first_kernel = reading_cues.kernel_id()
+    reading_cues.close_and_shut_down()
+    reopened = Notebook(page, lab, NOTEBOOK).open().run_all()
+    assert reopened.kernel_id() != first_kernel
+    assert reopened.problems() == []
+    assert reopened.output_of(REFLECTION_CELL).get_by_role("textbox").input_value() == words
+    status = reopened.output_of(REFLECTION_CELL).locator('[role="status"]')
+    assert "Saved in your learning record" in status.inner_text()

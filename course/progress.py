@@ -86,6 +86,15 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _stamp(at: datetime | None) -> str:
+    """The time to record: now, or ``at`` (for imports and tests), always in UTC."""
+    if at is None:
+        return _now()
+    if at.tzinfo is None:
+        raise ValueError(f"at= must be a timezone-aware datetime (e.g. with tzinfo=UTC), not {at!r}")
+    return at.astimezone(UTC).isoformat(timespec="seconds")
+
+
 class Progress:
     """One learner's progress file."""
 
@@ -153,9 +162,9 @@ class Progress:
                 time.sleep(0.05 * (attempt + 1))
 
     def record_attempt(self, module: str, activity: str, item: str, answer: Any, correct: bool,
-                       score: float | None = None) -> Attempt:
-        """Keep one try at one item (``answer`` is anything JSON can hold)."""
-        attempt = Attempt(_now(), module, activity, item, answer, bool(correct), score)
+                       score: float | None = None, *, at: datetime | None = None) -> Attempt:
+        """Keep one try at one item (``answer`` is anything JSON can hold); ``at`` backdates it."""
+        attempt = Attempt(_stamp(at), module, activity, item, answer, bool(correct), score)
         self._write("INSERT INTO attempts (at, module, activity, item, answer, correct, score) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (attempt.at, module, activity, item, json.dumps(answer), int(attempt.correct), score))
@@ -178,9 +187,9 @@ class Progress:
         return [Attempt(at, mod, act, item, json.loads(ans), bool(ok), score)
                 for at, mod, act, item, ans, ok, score in rows]
 
-    def save_reflection(self, prompt: str, module: str, text: str) -> Reflection:
-        """Keep the learner's latest answer to a reflection prompt."""
-        reflection = Reflection(prompt, module, text, _now())
+    def save_reflection(self, prompt: str, module: str, text: str, *, at: datetime | None = None) -> Reflection:
+        """Keep the learner's latest answer to a reflection prompt; ``at`` backdates it."""
+        reflection = Reflection(prompt, module, text, _stamp(at))
         self._write("INSERT INTO reflections (prompt, module, text, updated) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(prompt) DO UPDATE SET module = excluded.module, text = excluded.text, "
                     "updated = excluded.updated", (prompt, module, text, reflection.updated))

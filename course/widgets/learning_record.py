@@ -1,79 +1,27 @@
 """Module 07's learning record: what the learner has done so far, module by module, from their progress only.
 
-The counting (``module_records``) is plain Python so it can be checked without Jupyter; the widget draws it
-as a table, a figure with a text alternative, and the reflections the learner has saved.
+The counting (``module_records``, in ``course.cpd`` so the CPD record's PDF says the same) is plain Python that
+can be checked without Jupyter; the widget draws it as a table, a figure with a text alternative, and the
+reflections the learner has saved.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import ipywidgets as widgets
 
 from course.activity import paragraphs
 from course.activity_view import NOTE, feedback_html
-from course.content import Record, load_content
+from course.content import load_content
+from course.cpd import ModuleRecord, knowledge_check_scores, module_records
 from course.plots import figure_html
 from course.plots.learning_record import describe, learning_record_figure
-from course.progress import Attempt, Progress, Reflection, learner_progress
-from course.widgets.knowledge_check import STAGES
+from course.progress import Progress, Reflection, learner_progress
 
 __all__ = ["learning_record"]
-
-KNOWLEDGE_CHECKS = {stage: activity for stage, (_, activity, _) in STAGES.items()}
-
-
-@dataclass(frozen=True)
-class ModuleRecord:
-    """What the learner has done in one module."""
-
-    module: str
-    title: str
-    activities: int
-    items: int
-    right_first_time: int
-    reflections: int
-    last_active: str | None
-
-    @property
-    def percent_right(self) -> int | None:
-        return round(100 * self.right_first_time / self.items) if self.items else None
-
-
-def first_tries(attempts: Sequence[Attempt]) -> dict[tuple[str, str], bool]:
-    """Whether each item was right at its first try, keyed by (activity, item)."""
-    first: dict[tuple[str, str], bool] = {}
-    for attempt in attempts:
-        first.setdefault((attempt.activity, attempt.item), attempt.correct)
-    return first
-
-
-def module_records(progress: Progress, modules: Sequence[Record]) -> list[ModuleRecord]:
-    """One row per module in course order, counted from the learner's attempts and reflections."""
-    attempts, reflections = progress.attempts(), progress.reflections()
-    rows = []
-    for module in modules:
-        mine = [a for a in attempts if a.module == module.id]
-        notes = [r for r in reflections if r.module == module.id]
-        tries = first_tries(mine)
-        times = [a.at for a in mine] + [r.updated for r in notes]
-        rows.append(ModuleRecord(module.id, module.title, len({a.activity for a in mine}), len(tries),
-                                 sum(tries.values()), len(notes), max(times) if times else None))
-    return rows
-
-
-def knowledge_check_scores(progress: Progress) -> dict[str, tuple[int, int]]:
-    """Right first time and questions tried in the before- and after-course knowledge checks (those begun)."""
-    scores = {}
-    for stage, activity in KNOWLEDGE_CHECKS.items():
-        tries = first_tries(progress.attempts(activity=activity))
-        if tries:
-            scores[stage] = (sum(tries.values()), len(tries))
-    return scores
-
 
 def _when(stamp: str | None) -> str:
     return datetime.fromisoformat(stamp).strftime("%d %b %Y, %H:%M UTC") if stamp else "—"

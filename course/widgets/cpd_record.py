@@ -1,0 +1,161 @@
+"""Module 07's CPD record: a reflective account the learner writes and keeps, and a PDF of their whole record.
+
+Self-paced professionals have no trainer to vouch for their learning, so the record says what they did, when,
+for roughly how long (an estimate they can correct), and what they made of it. The model is ``course.cpd``;
+this is the form around it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import UTC, datetime
+
+import ipywidgets as widgets
+
+from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
+from course.content import load_content
+from course.cpd import (
+    ACCOUNT_KEY,
+    ACCOUNT_MODULE,
+    CODE_THEMES,
+    ESTIMATE_METHOD,
+    CpdExportError,
+    CpdRecord,
+    ReflectiveAccount,
+    build_cpd_record,
+    duration_text,
+    write_pdf,
+)
+from course.progress import Progress, learner_progress
+
+__all__ = ["cpd_record"]
+
+EXPORT_NAME = "cpd-record.pdf"
+WIDE = {"description_width": "initial"}
+
+
+def _textarea(description: str, placeholder: str) -> widgets.Textarea:
+    return widgets.Textarea(description=description, placeholder=placeholder, style=WIDE,
+                            layout=widgets.Layout(width="100%", height="6em"))
+
+
+class CpdRecordWidget(widgets.VBox):
+    """Name, hours, the four parts of the reflective account, Save and Export; ``record()`` is the model."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.content = load_content()
+        self.export_path = progress.home / "exports" / EXPORT_NAME
+        saved = ReflectiveAccount.from_document(progress.document(ACCOUNT_KEY))
+        self.estimate = build_cpd_record(progress, self.content, account=saved)
+        self.name = widgets.Text(value=saved.name, description="Your name (optional)", style=WIDE,
+                                 placeholder="As you would like it on your record")
+        self.hours = widgets.BoundedFloatText(
+            value=self.estimate.hours, min=0, max=1000, step=0.25, description="Hours you declare", style=WIDE,
+            tooltip="Filled in with the estimate from your activity; change it if you know better")
+        self.nature = _textarea("The nature of the CPD activity",
+                                "For example: a self-paced online course on infant secure attachment")
+        self.learned = _textarea("What did you learn from it?", "One or two things you learned, in your words")
+        self.practice = _textarea("How did you change or could you improve your practice as a result?",
+                                  "A change you made or will make, with an anonymised example")
+        self.theme_boxes = {theme: widgets.Checkbox(value=theme in saved.themes, description=label, indent=False,
+                                                    layout=widgets.Layout(width="auto"))
+                            for theme, label in CODE_THEMES.items()}
+        self.relevance = _textarea("How is this relevant to the Code?",
+                                   "How your learning links to the themes you ticked")
+        for control, value in ((self.nature, saved.nature), (self.learned, saved.learned),
+                               (self.practice, saved.practice), (self.relevance, saved.relevance)):
+            control.value = value
+        self.save_button = widgets.Button(description="Save", icon="save", button_style="primary",
+                                          tooltip="Keep your name, hours and reflective account in your record")
+        self.export_button = widgets.Button(description="Export my CPD record (PDF)", icon="file-pdf-o",
+                                            layout=widgets.Layout(width="auto"),
+                                            tooltip="Save, then write your whole CPD record as a PDF")
+        self.status = widgets.HTML(live_region(self._saved_note(saved)))
+        self.save_button.on_click(lambda _: self.save())
+        self.export_button.on_click(lambda _: self.export())
+        super().__init__([
+            widgets.HTML(
+                "<h4>Your CPD record</h4><p>Your record of learning from this course: the modules and activities "
+                "you did, your scores, your reflections and a reflective account, as a PDF you can keep. The "
+                "account below is <em>in the style of</em> the NMC revalidation reflective account form; for "
+                "revalidation, use the NMC's own forms and guidance. Never include anything that could identify a "
+                "patient, family or colleague.</p>"),
+            self.name,
+            widgets.HTML(f"<p>Time spent, estimated from your activity: about "
+                         f"{html.escape(duration_text(self.estimate.estimated_minutes))}. "
+                         f"{html.escape(ESTIMATE_METHOD)} If you know you spent longer (reading, or on another "
+                         "computer), put your own figure in the hours box.</p>"),
+            self.hours,
+            widgets.HTML("<h5>Reflective account</h5>"),
+            self.nature, self.learned, self.practice,
+            widgets.HTML("<p><strong>Which themes of the Code is this relevant to?</strong> (tick one or more)</p>"),
+            widgets.VBox(list(self.theme_boxes.values())),
+            self.relevance,
+            widgets.HBox([self.save_button, self.export_button]),
+            self.status,
+        ], layout=widgets.Layout(max_width="820px"))
+        self.add_class("sa-cpd-record")
+
+    @staticmethod
+    def _saved_note(saved: ReflectiveAccount) -> str:
+        if not saved.saved:
+            return "<p>Not saved yet.</p>"
+        return feedback_html(NOTE, "This is the account you saved. Change it and save again at any time.",
+                             "Your reflective account is saved")
+
+    def account(self) -> ReflectiveAccount:
+        """What the form says now; hours equal to the estimate count as the estimate, not a declaration."""
+        hours = self.hours.value
+        return ReflectiveAccount(
+            name=self.name.value.strip(),
+            declared_hours=None if abs(hours - self.estimate.estimated_hours) < 1e-9 else hours,
+            nature=self.nature.value.strip(), learned=self.learned.value.strip(),
+            practice=self.practice.value.strip(),
+            themes=tuple(t for t, box in self.theme_boxes.items() if box.value),
+            relevance=self.relevance.value.strip(), saved=datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def record(self) -> CpdRecord:
+        return build_cpd_record(self.progress, self.content, account=self.account())
+
+    def _keep(self, account: ReflectiveAccount) -> None:
+        self.progress.save_document(ACCOUNT_KEY, ACCOUNT_MODULE, account.to_document())
+
+    def save(self) -> None:
+        account = self.account()
+        if account.is_empty and not account.name and account.declared_hours is None:
+            self.status.value = live_region(feedback_html(
+                NOTE, "Write at least one part of the reflective account, or your name or hours, before saving.",
+                "Nothing to save yet"))
+            return
+        self._keep(account)
+        self.status.value = live_region(feedback_html(
+            RIGHT, "Your name, hours and reflective account will be here when you open this again.",
+            "Saved in your learning record"))
+
+    def export(self) -> None:
+        record = self.record()
+        if record.is_empty:
+            self.status.value = live_region(feedback_html(
+                WRONG, "There is nothing in your record yet: try some activities or save a reflection in the "
+                "modules, then export your CPD record.", "Nothing to export yet"))
+            return
+        self._keep(record.account)
+        try:
+            path = write_pdf(record, self.export_path)
+        except CpdExportError as exc:
+            self.status.value = live_region(feedback_html(WRONG, f"Your account is saved, but: {exc}",
+                                                          "Could not export the PDF"))
+            return
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        where = html.escape(str(path))
+        self.status.value = live_region(
+            feedback_html(RIGHT, f"Your CPD record is written as a PDF: {path}", "Exported")
+            + f'<p><a download="{EXPORT_NAME}" href="data:application/pdf;base64,{encoded}">Download your CPD '
+              f"record (PDF)</a> (also kept at <code>{where}</code>).</p>")
+
+
+def cpd_record(*, progress: Progress | None = None) -> CpdRecordWidget:
+    """Write your reflective account and export your CPD record as a PDF; a saved account comes back next time."""
+    return CpdRecordWidget(progress or learner_progress())

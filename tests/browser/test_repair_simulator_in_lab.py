@@ -1,0 +1,85 @@
+"""Module 06's rupture-and-repair simulator as a learner meets it in JupyterLab: move a slider and watch the
+figure and its words change together, to what the teaching model gives for those settings."""
+
+from __future__ import annotations
+
+import pytest
+from learner import Notebook
+
+from course.repair_model import simulate
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "notebooks/06_myths_mismatch_and_repair.ipynb"
+SIMULATOR_CELL = "repair_simulator()"
+
+
+@pytest.fixture(scope="module")
+def simulator(browser, lab):
+    """The simulator after Run All of module 06, in its own tab; the kernel is shut down afterwards."""
+    if not (lab.root / NOTEBOOK).exists():
+        pytest.skip(f"{NOTEBOOK} is not written yet")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        notebook = Notebook(page, lab, NOTEBOOK).open().run_all()
+        yield notebook.output_of(SIMULATOR_CELL).locator(".sa-activity")
+    finally:
+        context.close()
+        lab.shut_down_kernels()
+
+
+def shown(simulator) -> dict:
+    """What the learner can see of the current run: the picture, its alt text and caption, and the summary."""
+    image = simulator.locator("figure img")
+    return {"image": image.get_attribute("src"), "alt": image.get_attribute("alt"),
+            "caption": simulator.locator("figcaption").inner_text(),
+            "summary": simulator.locator('[role="status"]').inner_text()}
+
+
+def slider(simulator, label: str):
+    return simulator.locator(".widget-slider").filter(has_text=label)
+
+
+def wait_for_caption(simulator, text: str) -> None:
+    simulator.locator("figcaption").filter(has_text=text).wait_for()
+
+
+def test_dragging_a_slider_changes_the_figure_and_its_summary(simulator):
+    """Does dragging the responsiveness slider to the end redraw the figure and rewrite its words to match?"""
+    before = shown(simulator)
+    control = slider(simulator, "Caregiver responsiveness")
+    handle, track = control.locator(".noUi-handle"), control.locator(".noUi-target")
+    handle.scroll_into_view_if_needed()
+    start, end = handle.bounding_box(), track.bounding_box()
+    mouse = simulator.page.mouse
+    mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    mouse.down()
+    mouse.move(end["x"] + end["width"] + 20, start["y"] + start["height"] / 2, steps=8)
+    mouse.up()
+    wait_for_caption(simulator, "responsiveness 1.0")
+    after = shown(simulator)
+    expected = simulate(1.0, float(slider(simulator, "Caregiver stress").locator(".widget-readout").inner_text()),
+                        seed=1).summary
+    assert control.locator(".widget-readout").inner_text() == "1.0"
+    assert after["image"] != before["image"], "the figure was not redrawn"
+    assert after["summary"] != before["summary"], "the summary did not change"
+    for said in ("alt", "caption", "summary"):
+        assert expected in after[said], f"the {said} does not say what the model gives: {after[said]!r}"
+    assert "teaching model" in after["alt"].lower() and "teaching model" in after["caption"].lower()
+
+
+def test_the_arrow_keys_move_a_slider_too(simulator):
+    """Can a learner without a mouse move the stress slider with the arrow keys and see the result change?"""
+    before = shown(simulator)
+    control = slider(simulator, "Caregiver stress")
+    start = float(control.locator(".widget-readout").inner_text())
+    control.locator(".noUi-handle").focus()
+    simulator.page.keyboard.press("ArrowRight")
+    simulator.page.keyboard.press("ArrowRight")
+    wanted = min(start + 0.2, 1.0)
+    wait_for_caption(simulator, f"stress {wanted:.1f}")
+    after = shown(simulator)
+    assert control.locator(".widget-readout").inner_text() == f"{wanted:.1f}"
+    assert after["image"] != before["image"] and after["summary"] != before["summary"]

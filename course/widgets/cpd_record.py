@@ -77,8 +77,9 @@ class CpdRecordWidget(widgets.VBox):
         self.export_button.on_click(lambda _: self.export())
         super().__init__([
             widgets.HTML(
-                "<h4>Your CPD record</h4><p>Your record of learning from this course: the modules and activities "
-                "you did, your scores, your reflections and a reflective account, as a PDF you can keep. The "
+                "<h4>CPD record: your details and reflective account</h4><p>Your record of learning from this "
+                "course: the modules and activities you did, your scores, your reflections and a reflective account, "
+                "as a PDF you can keep. The "
                 "account below is <em>in the style of</em> the NMC revalidation reflective account form; for "
                 "revalidation, use the NMC's own forms and guidance. Never include anything that could identify a "
                 "patient, family or colleague.</p>"),

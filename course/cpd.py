@@ -258,8 +258,7 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
     attempts, reflections = progress.attempts(), progress.reflections()
     plan = progress.document(PLAN_KEY)
     stamps = [a.at for a in attempts] + [r.updated for r in reflections]
-    if plan and plan.get("saved"):
-        stamps.append(plan["saved"])
+    dates = stamps + ([plan["saved"]] if plan and plan.get("saved") else [])
     activities: dict[str, list[str]] = defaultdict(list)
     for attempt in attempts:
         if attempt.activity not in activities[attempt.module]:
@@ -267,8 +266,8 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
     return CpdRecord(
         course_title=COURSE_TITLE,
         made=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        first_activity=min(stamps) if stamps else None,
-        last_activity=max(stamps) if stamps else None,
+        first_activity=min(dates) if dates else None,
+        last_activity=max(dates) if dates else None,
         modules=tuple(m for m in module_records(progress, content["modules"]) if m.worked_on),
         activities={module: tuple(names) for module, names in activities.items()},
         knowledge_check=knowledge_check_scores(progress),

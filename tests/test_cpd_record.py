@@ -208,3 +208,27 @@ def test_backdating_needs_a_timezone(progress):
     with pytest.raises(ValueError, match="at= must be a timezone-aware datetime"):
         progress.save_reflection("06-repair", "06", "text", at=datetime(2026, 11, 20, 10, 0))
     assert progress.reflections() == []
+
+
+def test_a_saved_self_care_plan_is_in_the_pdf(progress):
+    """With only a self-care plan saved, can the record be exported, and does the PDF list the plan's ideas?"""
+    from course import self_care_plan
+
+    plan = self_care_plan(progress=progress)
+    area = next(iter(plan.strategy_boxes))
+    strategy_id, box = next(iter(plan.strategy_boxes[area].items()))
+    box.value = True
+    plan.own_text[area].value = "Ask my sister to do one night a week"
+    plan.save_button.click()
+    title = next(a.title for a in load_content()["self_care"] if a.id == area)
+    strategy = next(s.text for a in load_content()["self_care"] if a.id == area for s in a.strategies
+                    if s.id == strategy_id)
+
+    form = cpd_record(progress=progress)
+    form.export_button.click()
+    assert "✓ Exported" in status_text(form)
+    text = pdf_text(progress.home / "exports" / "cpd-record.pdf")
+    assert f"Self-care plan {title}" in text
+    assert re.sub(r"\s+", " ", strategy) in text
+    assert "Ask my sister to do one night a week" in text
+    assert "No activities tried yet." in text

@@ -21,9 +21,9 @@ from course.progress import Attempt, Progress, Reflection
 from course.widgets.knowledge_check import STAGES
 from course.widgets.self_care_plan import PLAN_KEY
 
-__all__ = ["ACCOUNT_KEY", "CODE_THEMES", "COURSE_TITLE", "CpdExportError", "CpdRecord", "ModuleRecord",
-           "ReflectiveAccount", "build_cpd_record", "estimate_minutes", "first_tries", "knowledge_check_scores",
-           "module_records", "write_pdf"]
+__all__ = ["ACCOUNT_KEY", "ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "CpdExportError",
+           "CpdRecord", "ModuleRecord", "ReflectiveAccount", "build_cpd_record", "estimate_minutes", "estimate_text",
+           "first_tries", "knowledge_check_scores", "module_records", "render_pdf", "write_pdf"]
 
 COURSE_TITLE = "Secure Attachment: an open course on infant secure attachment"
 ACCOUNT_KEY = "07-reflective-account"
@@ -121,6 +121,12 @@ def duration_text(minutes: float) -> str:
     parts = ([f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []) + \
         ([f"{rest} minute{'s' if rest != 1 else ''}"] if rest else [])
     return " ".join(parts)
+
+
+def estimate_text(minutes: float) -> str:
+    """The estimate in words: "about 1 hour 25 minutes", or "less than a minute" when there is next to nothing."""
+    words = duration_text(minutes)
+    return words if words == "less than a minute" else f"about {words}"
 
 
 def hours_text(hours: float) -> str:
@@ -229,7 +235,7 @@ class CpdRecord:
 
     @property
     def time_text(self) -> str:
-        estimate = f"Estimated time spent: about {duration_text(self.estimated_minutes)} (an estimate)."
+        estimate = f"Estimated time spent: {estimate_text(self.estimated_minutes)} (an estimate)."
         declared = self.account.declared_hours
         if declared is None:
             return estimate

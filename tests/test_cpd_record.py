@@ -100,6 +100,7 @@ def test_the_account_is_saved_and_comes_back(progress):
     some_work(progress)
     form = cpd_record(progress=progress)
     assert form.hours.value == 0.5, "the hours box starts at the estimate"
+    assert "Time spent, estimated from your activity: about 30 minutes." in form.estimate_note.value
     fill_in(form)
     form.save_button.click()
     assert "✓ Saved in your learning record" in status_text(form)
@@ -120,6 +121,7 @@ def test_the_account_is_saved_and_comes_back(progress):
 def test_saving_an_empty_form_says_so(progress):
     """Does Save with nothing written say there is nothing to save, and keep nothing?"""
     form = cpd_record(progress=progress)
+    assert "estimated from your activity: less than a minute." in form.estimate_note.value
     form.save_button.click()
     assert "Nothing to save yet" in status_text(form)
     assert progress.document(ACCOUNT_KEY) is None

@@ -24,7 +24,7 @@ from course.cpd import (
     CpdRecord,
     ReflectiveAccount,
     build_cpd_record,
-    duration_text,
+    estimate_text,
     write_pdf,
 )
 from course.progress import Progress, learner_progress
@@ -72,6 +72,10 @@ class CpdRecordWidget(widgets.VBox):
         self.export_button = widgets.Button(description="Export my CPD record (PDF)", icon="file-pdf-o",
                                             layout=widgets.Layout(width="auto"),
                                             tooltip="Save, then write your whole CPD record as a PDF")
+        estimate = estimate_text(self.estimate.estimated_minutes)
+        self.estimate_note = widgets.HTML(
+            f"<p>Time spent, estimated from your activity: {html.escape(estimate)}. {html.escape(ESTIMATE_METHOD)} "
+            "If you know you spent longer (reading, or on another computer), put your own figure in the hours box.</p>")
         self.status = widgets.HTML(live_region(self._saved_note(saved)))
         self.save_button.on_click(lambda _: self.save())
         self.export_button.on_click(lambda _: self.export())
@@ -84,10 +88,7 @@ class CpdRecordWidget(widgets.VBox):
                 "revalidation, use the NMC's own forms and guidance. Never include anything that could identify a "
                 "patient, family or colleague.</p>"),
             self.name,
-            widgets.HTML(f"<p>Time spent, estimated from your activity: about "
-                         f"{html.escape(duration_text(self.estimate.estimated_minutes))}. "
-                         f"{html.escape(ESTIMATE_METHOD)} If you know you spent longer (reading, or on another "
-                         "computer), put your own figure in the hours box.</p>"),
+            self.estimate_note,
             self.hours,
             widgets.HTML("<h5>Reflective account</h5>"),
             self.nature, self.learned, self.practice,

@@ -177,6 +177,9 @@ class ReflectiveAccount:
         if not document:
             return cls()
         hours = document.get("declared_hours")
+        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
+            raise ValueError(f"Saved reflective account ({ACCOUNT_KEY}): declared_hours should be a number of hours "
+                             f"or null, not {hours!r}")
         return cls(name=document.get("name", ""), declared_hours=None if hours is None else float(hours),
                    nature=document.get("nature", ""), learned=document.get("learned", ""),
                    practice=document.get("practice", ""),
@@ -418,7 +421,7 @@ def _bold_style():
 
 def _footer(pdf) -> None:
     pdf.set_y(-14)
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font("DejaVu", "", 11)
     pdf.cell(0, 6, f"Page {pdf.page_no()} of {{nb}}", align="C")
 
 

@@ -77,11 +77,15 @@ def test_declared_hours_override_the_estimate_and_both_are_said(progress):
 
 
 def test_a_bad_account_is_refused_with_what_was_expected():
-    """Does an unknown Code theme or impossible hours say which field and what was expected?"""
+    """Does an unknown Code theme, impossible hours or a garbled saved account say which field and what was
+    expected?"""
     with pytest.raises(ValueError, match=r"unknown Code theme\(s\) \['be-kind'\].*prioritise-people"):
         ReflectiveAccount(themes=("be-kind",))
     with pytest.raises(ValueError, match="declared hours must be between 0 and 1000, not -1"):
         ReflectiveAccount(declared_hours=-1)
+    with pytest.raises(ValueError, match=r"Saved reflective account \(07-reflective-account\): declared_hours "
+                                         r"should be a number of hours or null, not 'three'"):
+        ReflectiveAccount.from_document({"declared_hours": "three"})
 
 
 def fill_in(widget) -> None:

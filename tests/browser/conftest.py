@@ -83,6 +83,7 @@ class LabServer:
     token: str
     root: Path
     course_home: Path
+    env: dict
 
     def tree_url(self, path: str) -> str:
         """The address that opens ``path`` (relative to the server's root) in JupyterLab, with a clean layout."""
@@ -145,14 +146,20 @@ def lab(chromium_path, tmp_path_factory) -> LabServer:
     base = tmp_path_factory.mktemp("lab")
     root, home, settings, workspaces = (base / name for name in ("course", "course_home", "settings", "workspaces"))
     shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    if (REPO / "nbgrader_config.py").exists():
+        # A trainer's course folder too, so the student version of an assignment can be made and validated here.
+        shutil.copy2(REPO / "nbgrader_config.py", root)
+        shutil.copytree(REPO / "assignments", root / "assignments", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     home.mkdir()
     for name, values in LAB_SETTINGS.items():
         target = settings / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
+    # The venv's own tools first on PATH: nbgrader runs `alembic` as a command.
+    env = {**os.environ, "COURSE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     port, token = free_port(), secrets.token_hex(24)
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "COURSE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
     env.pop("COURSE_DATA", None)
     log = base / "jupyterlab.log"
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
@@ -166,7 +173,7 @@ def lab(chromium_path, tmp_path_factory) -> LabServer:
                                    start_new_session=True)
     try:
         wait_until_answering(url, token, process, log)
-        yield LabServer(url, token, root, home)
+        yield LabServer(url, token, root, home, env)
     finally:
         stop(process)
 

@@ -148,6 +148,20 @@ class Notebook:
                 problems.append(f"{cell}: {cell.widget_outputs} widget(s) sent, {cell.widgets_shown} shown")
         return problems
 
+    def grade_id(self, index: int) -> str | None:
+        """The nbgrader grade id of the cell at ``index`` (None for a cell nbgrader does not mark)."""
+        return self.page.evaluate(
+            """index => {
+              const meta = window.jupyterapp.shell.currentWidget.content.widgets[index].model.getMetadata('nbgrader');
+              return meta ? meta.grade_id : null;
+            }""", index)
+
+    def cell_indexes_by_grade_id(self, grade_ids) -> list[int]:
+        wanted = set(grade_ids)
+        found = [i for i in range(len(self.cells())) if self.grade_id(i) in wanted]
+        assert len(found) == len(wanted), f"{self.path} lacks cells for some of {sorted(wanted)}"
+        return found
+
     def output_of(self, source: str) -> Locator:
         """The output area of the code cell whose code contains ``source`` (the first such cell)."""
         for cell in self.cells():

@@ -7,17 +7,14 @@ that module 07's learning record shows lives here too, so the table on screen an
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from course.content import Record
-from course.progress import Attempt, Progress, Reflection
+from course.progress import Attempt, Progress, Reflection, write_atomically
 from course.widgets.knowledge_check import STAGES
 from course.widgets.self_care_plan import PLAN_KEY
 
@@ -433,22 +430,9 @@ def write_pdf(record: CpdRecord, path: Path | str) -> Path:
     except Exception as exc:
         raise CpdExportError(f"Your CPD record could not be made into a PDF ({type(exc).__name__}: {exc}). "
                              f"Nothing was written; any earlier copy at {path} is unchanged.") from exc
-    temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException as exc:
-        if temporary is not None:
-            with suppress(FileNotFoundError):
-                os.unlink(temporary)
-        if not isinstance(exc, OSError):
-            raise
+        write_atomically(path, data)
+    except OSError as exc:
         raise CpdExportError(f"Your CPD record could not be written to {path} ({exc.strerror or exc}). "
                              "Any earlier copy there is unchanged.") from exc
     return path

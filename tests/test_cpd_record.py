@@ -181,7 +181,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temporary_file(progr
     def disk_full(_fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("course.cpd.os.fsync", disk_full)
+    monkeypatch.setattr("course.progress.os.fsync", disk_full)
     with pytest.raises(CpdExportError, match=r"could not be written to .*cpd-record.pdf \(No space left on device\)"
                                              r"\. Any earlier copy there is unchanged"):
         write_pdf(build_cpd_record(progress, load_content(), account=ReflectiveAccount(name="New")), path)

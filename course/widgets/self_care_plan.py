@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import base64
 import html
-import os
-import tempfile
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import ipywidgets as widgets
 
 from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
 from course.content import Record, load_content
-from course.progress import Progress, learner_progress
+from course.progress import Progress, learner_progress, write_atomically
 
 __all__ = ["self_care_plan"]
 
@@ -86,22 +82,6 @@ class SelfCarePlan:
                 f"<h1>My self-care plan</h1>\n{made}\n" + "\n".join(sections) +
                 "\n<p>If you are struggling to cope, talk to your health visitor or GP. If anyone is in "
                 "immediate danger, call 999.</p>\n</main>\n</body>\n</html>\n")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then replace it, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
 
 
 def when(saved: str) -> str:

@@ -25,7 +25,6 @@ c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(HERE / "exchange"))
 # Students' answer cells start with this line in place of the solution: what to do, in plain words.
 c.ClearSolutions.code_stub = {
     "python": "# ↑ Type your answers above, between the quotes or brackets, then press Shift+Enter."}
-c.ClearSolutions.text_stub = "_Double-click here and type your answer._"
 
 # A cell that runs longer than this many seconds (an infinite loop, say) is stopped and the kernel interrupted,
 # so one submission cannot stall the cohort; the rest of the notebook still runs and is graded.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from course.content import check_content
 
@@ -22,6 +23,85 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from course.grading.build import AssignmentBuildError, build_assignment
+
+    try:
+        check, _ = build_assignment(args.assignment, Path(args.course))
+    except AssignmentBuildError as error:
+        print(f"Not built: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.assignment}: the solution earns {check.score:g}/{check.max_score:g} autograded points; "
+          f"release/{args.assignment} generated, with no solution, hidden test or mark scheme in it.")
+    return 0
+
+
+def _autograde(args: argparse.Namespace) -> int:
+    import logging
+
+    from course.grading.cohort import autograde_cohort
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    extra = [f"--Execute.timeout={args.timeout}"] if args.timeout else []
+    outcomes = autograde_cohort(args.assignment, args.course, students=args.student or None,
+                                workers=args.workers, extra_args=extra)
+    zero = [o.student for o in outcomes if o.status == "zero"]
+    with_problems = [o.student for o in outcomes if o.problems]
+    print(f"{len(outcomes)} submission(s) of {args.assignment} graded; {len(with_problems)} with problems "
+          f"(listed above); {len(zero)} could not be graded and score zero{': ' + ', '.join(zero) if zero else ''}.")
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from course.grading.feedback import generate_feedback
+    from course.grading.leaks import find_leaks
+
+    course = Path(args.course)
+    result = generate_feedback(args.assignment, course)
+    if result.returncode != 0:
+        print(result.stdout[-3000:], file=sys.stderr)
+        return 1
+    sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
+    leaks = [leak for folder in (course / "feedback").glob(f"*/{args.assignment}")
+             for leak in find_leaks(folder, sources, solutions=False)]
+    if leaks:
+        print("Feedback NOT safe to return:\n" + "\n".join(f"  - {leak}" for leak in leaks), file=sys.stderr)
+        return 1
+    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test or mark scheme. "
+          f"Return it with: nbgrader release_feedback {args.assignment}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from course.grading.export import export_grades
+
+    out = export_grades(args.assignment, args.course, args.output or f"{args.assignment}-grades.csv")
+    print(f"Grades for {args.assignment} written to {out}")
+    return 0
+
+
+def _leak_check(args: argparse.Namespace) -> int:
+    from course.grading.leaks import find_leaks
+
+    course = Path(args.course)
+    sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
+    folders = [course / "release" / args.assignment, *(course / "feedback").glob(f"*/{args.assignment}")]
+    leaks = [leak for folder in folders if folder.exists()
+             for leak in find_leaks(folder, sources, solutions=folder.parent.name == "release")]
+    for leak in leaks:
+        print(f"  - {leak}", file=sys.stderr)
+    print(f"{len(leaks)} leak(s) in {len([f for f in folders if f.exists()])} folder(s) students receive.")
+    return 1 if leaks else 0
+
+
+def _add_assignment_command(commands, name: str, func, help: str, description: str):
+    command = commands.add_parser(name, help=help, description=description)
+    command.add_argument("assignment", help="the assignment's name, e.g. risk_factors")
+    command.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py (default: .)")
+    command.set_defaults(func=func)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course", description="Trainer tools for the Secure Attachment course.")
@@ -32,6 +112,28 @@ def build_parser() -> argparse.ArgumentParser:
                     "Exit 0 with a summary, or 1 with every problem found.")
     validate.add_argument("directory", nargs="?", help="content folder (default: the course's data/)")
     validate.set_defaults(func=_validate)
+    _add_assignment_command(
+        commands, "build", _build, "generate an assignment if its solution earns full marks",
+        "Grade the assignment's own solution in a temporary course and stop unless it earns every autograded "
+        "point; then run nbgrader generate_assignment and check the release for leaks.")
+    autograde = _add_assignment_command(
+        commands, "autograde", _autograde, "autograde every submission, in parallel, with a progress bar",
+        "Run nbgrader autograde for each submitted student in parallel. A submission that cannot be graded "
+        "scores zero and one log line names the student and the reason; submitted files are never changed.")
+    autograde.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    autograde.add_argument("--workers", type=int, help="how many to grade at once (default: cores, at most 4)")
+    autograde.add_argument("--timeout", type=int, help="seconds a cell may run (default: nbgrader_config.py)")
+    _add_assignment_command(
+        commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
+        "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")
+    export = _add_assignment_command(
+        commands, "export", _export, "export grades as CSV, one column per item",
+        "Write one row per student: total, maximum, whether manual grading is pending, and each item's score.")
+    export.add_argument("--output", "-o", help="the CSV file (default: ASSIGNMENT-grades.csv)")
+    _add_assignment_command(
+        commands, "leak-check", _leak_check, "check released files and feedback for answers",
+        "Scan release/ASSIGNMENT and feedback/*/ASSIGNMENT for nbgrader markers and for any line of the "
+        "solutions, hidden tests or mark schemes. Exit 1 if anything leaks.")
     return parser
 
 

@@ -54,7 +54,7 @@ def setup_namespace(notebook) -> dict:
 
 def hidden_keys(cell) -> tuple[str, object, float]:
     """(function, key, points) of the one score_* call in a test cell's hidden region."""
-    (line,) = [line for line in region_lines(cell.source, HIDDEN) if line.strip()]
+    (line,) = [line for line in region_lines(cell.source, HIDDEN) if line.startswith("score_")]
     call = ast.parse(line.strip()).body[0].value
     points = next(k.value.value for k in call.keywords if k.arg == "points")
     return call.func.id, ast.literal_eval(call.args[1]), points
@@ -94,6 +94,8 @@ def test_hidden_tests_score_each_item_with_its_points(name):
     for cell in graded_tests(source(name)):
         function, key, points = hidden_keys(cell)
         assert function in {"score_choice", "score_ids"}
+        assert f"from course.grading.answers import {function}" in region_lines(cell.source, HIDDEN), \
+            "the hidden test imports its scorer afresh, so an answer cell cannot redefine it"
         assert points == meta(cell)["points"]
         assert "score_" not in without_regions(cell.source, HIDDEN)
 
@@ -112,7 +114,9 @@ def test_keys_and_solutions_use_only_the_printed_ids(name):
         function, key, points = hidden_keys(cell)
         allowed = namespace[re.search(r", ([A-Z_]+)\)", visible).group(1)]
         assert set([key] if isinstance(key, str) else key) <= set(allowed)
-        assert eval(region_lines(cell.source, HIDDEN)[0], namespace) == points
+        *imports, score = region_lines(cell.source, HIDDEN)
+        exec("\n".join(imports), namespace)
+        assert eval(score, namespace) == points
 
 
 def test_risk_factors_has_six_vignettes_each_with_factors_and_a_next_step():
@@ -261,3 +265,15 @@ def test_ids_are_scored_item_by_item():
     assert score_ids({"high-stress", "bottle-feeding"}, key, points=2) == 0
     assert score_ids({"bottle-feeding", "none"}, key, points=2) == 0
     assert score_choice("call-999", "call-999", points=1) == 1 and score_choice("same-day", "call-999", points=1) == 0
+
+
+def test_an_answer_built_to_equal_anything_earns_nothing():
+    """Does an object whose == is always True (a trick to pass any test) score zero?"""
+    class Anything(str):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = str.__hash__
+
+    assert score_choice(Anything("x"), "call-999", points=1) == 0
+    assert score_ids({Anything("x")}, ["high-stress"], points=2) == 0

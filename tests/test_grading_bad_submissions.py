@@ -89,6 +89,7 @@ def corpus(release, source) -> dict[str, object]:
 
     cases["bad-wrong-types"] = case(answer_q1="q1 = 1", answer_q2='q2 = ["fact"]', answer_q3="q3 = None",
                                     answer_q5='q5 = "Myth?"')
+    cases["bad-redefines-scoring"] = case(answer_q1=wrong(1) + "\nscore_choice = lambda *args, **kwargs: 1")
     cases["bad-invalid-json"] = nbformat.writes(good)[:5000].encode()
     cases["bad-missing-notebook"] = None
     cases["bad-renamed-notebook"] = (f"{ASSIGNMENT} (1).ipynb", good)
@@ -158,7 +159,7 @@ def logged(lines: list[str], student: str, *words: str) -> list[str]:
 def test_every_student_in_the_cohort_gets_an_outcome(cohort):
     """Does grading the rest of the cohort complete, whatever is in the bad submissions?"""
     root, outcomes, _, _, _ = cohort
-    assert len(outcomes) == 16
+    assert len(outcomes) == 17
     assert all(o.score is not None for o in outcomes.values()), [s for s, o in outcomes.items() if o.score is None]
 
 
@@ -173,7 +174,7 @@ def test_well_formed_submissions_are_graded_normally(cohort):
 def test_submitted_files_are_unchanged(cohort):
     """Is every submitted file byte-for-byte the same after grading?"""
     _, _, _, before, after = cohort
-    assert before == after and len(before) > 16
+    assert before == after and len(before) > 17
 
 
 def test_infinite_loop_is_stopped_and_the_rest_graded(cohort):
@@ -263,7 +264,14 @@ def test_warning_on_stderr_does_not_cost_marks(cohort):
     """Does a harmless warning printed to stderr leave the marks untouched?"""
     root, outcomes, lines, _, _ = cohort
     assert outcomes["bad-warning-on-stderr"].score == 16
-    assert logged(lines, "bad-warning-on-stderr") == []
+    assert [line for line in logged(lines, "bad-warning-on-stderr") if "runs code besides answers" not in line] == []
+
+
+def test_code_redefining_the_scorer_earns_nothing_and_is_flagged(cohort):
+    """Does an answer cell that redefines the scoring function fail to sway the mark, and get flagged?"""
+    root, outcomes, lines, _, _ = cohort
+    assert item_scores(root, "bad-redefines-scoring")["test-q1"] == 0
+    assert logged(lines, "bad-redefines-scoring", "'answer-q1' runs code besides answers", "score_choice = ")
 
 
 def test_a_second_run_regrades_without_touching_submissions(cohort):

@@ -102,13 +102,16 @@ def _kind(value) -> str:
 
 
 def score_choice(answer: str, key: str, points: float) -> float:
-    """All the points when the answer is the key, else none."""
-    return float(points) if answer == key else 0.0
+    """All the points when the answer is the key, else none (only a plain string can equal the key)."""
+    return float(points) if type(answer) is str and answer == key else 0.0
 
 
 def score_ids(answer: Iterable[str], key: Iterable[str], points: float) -> float:
-    """Partial credit: each right id earns a share of the points, each wrong id loses one; never below zero."""
-    answer, key = set(answer), set(key)
+    """Partial credit: each right id earns a share of the points, each wrong id loses one; never below zero.
+
+    Only plain strings count, so an object built to equal anything earns nothing.
+    """
+    answer, key = {a for a in answer if type(a) is str}, set(key)
     earned = len(answer & key) - len(answer - key)
     return round(float(points) * max(0, earned) / len(key), 2)
 

@@ -5,12 +5,14 @@ each submission is graded by its own ``nbgrader autograde`` process. Before grad
 compared with the gradebook, so every problem is logged as one line naming the student and the reason
 (a test cell edited or deleted, a cell type changed, a notebook renamed, missing or not valid JSON). After
 grading, the graded copy is read for errors, timeouts, truncated output and answers in the wrong form. What
-cannot be graded scores zero, deliberately. Submitted files are only ever read: their hashes are compared
-before and after, and a change is an error.
+cannot be graded scores zero, deliberately. An answer cell that runs more than ``qN = <literal>`` lines is
+flagged for a hand check, since code could try to sway the tests. Submitted files are only ever read: their
+hashes are compared before and after, and a change is an error.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import logging
@@ -100,6 +102,30 @@ def _check_cells(outcome: Outcome, name: str, notebook, source_cells) -> None:
                             f"changed back to {cell_type}")
         if locked and cell.source.strip() != source.strip():
             outcome.problem(f"{name}: {what} {grade_id!r} was edited; the original was put back from the gradebook")
+        if not locked and cell.cell_type == "code" and (extra := _code_besides_answers(cell.source)):
+            outcome.problem(f"{name}: {what} {grade_id!r} runs code besides answers ({extra!r}); "
+                            "graded as usual, but check its marks by hand")
+
+
+ANSWER_NAME = re.compile(r"q\d+\w*")
+
+
+def _code_besides_answers(source: str) -> str | None:
+    """The first line of an answer cell that is not ``qN... = <literal>``: code that could sway the tests."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name) and ANSWER_NAME.fullmatch(statement.targets[0].id):
+            try:
+                ast.literal_eval(statement.value)
+                continue
+            except ValueError:
+                pass
+        return source.splitlines()[statement.lineno - 1].strip()[:80]
+    return None
 
 
 def _precheck(outcome: Outcome, folder: Path, source: dict[str, list]) -> bool:

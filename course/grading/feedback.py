@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
 
@@ -40,8 +40,11 @@ def _stream(text: str) -> NotebookNode:
     return NotebookNode(output_type="stream", name="stdout", text=text + "\n")
 
 
-class HideHiddenTests(Preprocessor):
-    """Strip hidden tests and mark schemes from feedback; keep each item's score and any format message."""
+class HideHiddenTests(NbGraderPreprocessor):
+    """Strip hidden tests and mark schemes from feedback; keep each item's score and any format message.
+
+    An nbgrader preprocessor, so it is enabled by default when nbgrader registers it from the config.
+    """
 
     def preprocess_cell(self, cell, resources, index):
         cell.source = without_regions(cell.source, HIDDEN, MARK_SCHEME)

@@ -1,0 +1,291 @@
+"""The nbgrader pipeline end to end, in temporary course folders: generate, leak-check, self-grade, validate,
+the local exchange round trip, feedback that hides the hidden tests, and grade export.
+
+Nothing is written into the repository: each course is a copy of assignments/ and nbgrader_config.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from traitlets.config.loader import PyFileConfigLoader
+
+from course.grading.build import check_solution, copy_course
+from course.grading.cohort import autograde_cohort
+from course.grading.feedback import HideHiddenTests, generate_feedback, item_verdict
+from course.grading.leaks import find_leaks, secret_lines
+from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.regions import HIDDEN, MARKERS, SOLUTION, region_lines
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = ["risk_factors", "myths_and_facts"]
+COURSE_ID = "secure-attachment"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def notebook_path(root: Path, folder: str, name: str, *parts: str) -> Path:
+    return root.joinpath(folder, *parts, name, f"{name}.ipynb")
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def answered(release, source, **overrides: str):
+    """The release with the source's solutions typed in; ``overrides`` replace whole answer cells by grade id."""
+    notebook = nbformat.from_dict(release)
+    solutions = {grade_id(c): "\n".join(region_lines(c.source, SOLUTION)) for c in source.cells}
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+            cell.source = overrides.get(grade_id(cell).replace("-", "_"), solutions[grade_id(cell)])
+    return notebook
+
+
+def ok(result) -> str:
+    assert result.returncode == 0, result.stdout[-3000:]
+    return result.stdout
+
+
+# -------------------------------------------------------------------------------- settings (no nbgrader run)
+
+def load_config():
+    return PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+
+
+def test_config_sets_what_grading_needs():
+    """Does nbgrader_config.py set the source folder, a timeout, restoring cells, and output limits?"""
+    config = load_config()
+    assert config.CourseDirectory.source_directory == "assignments"
+    assert 0 < config.Execute.timeout <= 120 and config.Execute.interrupt_on_timeout is True
+    assert config.OverwriteCells.add_missing_cells is True
+    assert config.LimitOutput.max_lines > 0 and config.LimitOutput.max_traceback > 0
+    assert "course.grading.feedback.HideHiddenTests" in config.GenerateFeedback.preprocessors
+
+
+def test_every_setting_has_a_comment():
+    """Is each group of settings in nbgrader_config.py preceded by a comment saying why?"""
+    lines = (REPO / "nbgrader_config.py").read_text(encoding="utf-8").splitlines()
+    firsts = [i for i, line in enumerate(lines) if line.startswith("c.") and not lines[i - 1].startswith("c.")]
+    assert len(firsts) >= 8
+    assert [lines[i] for i in firsts if not lines[i - 1].startswith("#")] == []
+
+
+def test_a_warning_on_stderr_in_a_test_cell_does_not_cost_the_point():
+    """With the course's settings, is a warning on stderr dropped before scoring, while a real error still fails?"""
+    from nbgrader.preprocessors import IgnorePattern
+    from nbgrader.utils import determine_grade
+
+    meta = {"nbgrader": {"grade": True, "solution": False, "points": 1, "grade_id": "t"}}
+    warned = nbformat.v4.new_code_cell("check()", metadata=meta)
+    warned.outputs = [nbformat.v4.new_output("stream", name="stderr",
+                                             text="<ipython>:3: DeprecationWarning: old\n  warnings.warn(x)\n")]
+    failed = nbformat.v4.new_code_cell("check()", metadata=meta)
+    failed.outputs = [nbformat.v4.new_output("error", ename="AnswerFormatError", evalue="q1 ...", traceback=[])]
+    ignore = IgnorePattern(config=load_config())
+    assert determine_grade(ignore.preprocess_cell(warned, {}, 0)[0]) == (1, 1)
+    assert determine_grade(ignore.preprocess_cell(failed, {}, 0)[0]) == (0, 1)
+
+
+def test_feedback_cells_keep_the_verdict_and_the_format_message_but_not_the_hidden_test():
+    """Does the feedback filter drop hidden lines and tracebacks, keep format messages, and add a verdict?"""
+    meta = {"nbgrader": {"grade": True, "solution": False, "points": 2.0, "score": 0.0, "grade_id": "t"}}
+    cell = nbformat.v4.new_code_cell('answer = check_ids("q1", X)\n### BEGIN HIDDEN TESTS\nscore_ids(answer, '
+                                     '["secret-key"], points=2)\n### END HIDDEN TESTS', metadata=meta)
+    cell.outputs = [nbformat.v4.new_output("error", ename="AnswerFormatError", evalue="q1 is empty",
+                                           traceback=["long", "traceback"]),
+                    nbformat.v4.new_output("error", ename="NameError", evalue="secret-key", traceback=["x"])]
+    notebook, _ = HideHiddenTests()(nbformat.v4.new_notebook(cells=[cell]), {})
+    (cell,) = notebook.cells
+    assert cell.source == 'answer = check_ids("q1", X)'
+    assert [(o.output_type, o.get("traceback", o.get("text"))) for o in cell.outputs] == [
+        ("error", ["AnswerFormatError: q1 is empty"]), ("stream", "✗ Not right: earned 0 of 2 points.\n")]
+    assert item_verdict(1, 2) == "◐ Partly right: earned 1 of 2 points."
+    assert item_verdict(1, 1) == "✓ Right: earned 1 of 1 point."
+
+
+def test_leak_check_finds_a_hidden_line_and_a_marker(tmp_path):
+    """Does the leak check report a released file that shows a hidden test line or an nbgrader marker?"""
+    source = REPO / "assignments" / "myths_and_facts" / "myths_and_facts.ipynb"
+    hidden = sorted(secret_lines(source, solutions=False))[0]
+    (tmp_path / "leaky.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(f"x = 1\n{hidden}"), nbformat.v4.new_markdown_cell("=== END MARK SCHEME ===")])))
+    (tmp_path / "clean.html").write_text("<p>nothing to see</p>")
+    leaks = find_leaks(tmp_path, [source])
+    assert {(leak.file.name, leak.what.split(" ")[0]) for leak in leaks} == {("leaky.ipynb", "secret"),
+                                                                            ("leaky.ipynb", "nbgrader")}
+
+
+# ----------------------------------------------------------------------------------- generate and self-grade
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course with both assignments generated and their own solutions autograded (the build's self-check)."""
+    root = copy_course(REPO, tmp_path_factory.mktemp("course"))
+    checks = {name: check_solution(name, root) for name in ASSIGNMENTS}
+    return root, checks
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_release_holds_no_solution_hidden_test_or_mark_scheme(course, name):
+    """Does every released file lack the markers and every hidden-test, solution and mark-scheme line?"""
+    root, _ = course
+    source = notebook_path(root, "assignments", name)
+    release = root / "release" / name
+    assert sorted(p.name for p in release.iterdir()) == [f"{name}.ipynb"]
+    secrets = secret_lines(source)
+    text = (release / f"{name}.ipynb").read_text(encoding="utf-8")
+    assert len(secrets) > 20
+    assert [m for m in MARKERS if m in text] == []
+    hidden = {line.strip() for cell in nbformat.read(source, 4).cells for line in region_lines(cell.source, HIDDEN)}
+    assert [line for line in hidden if line and line in text] == []
+    assert find_leaks(release, [source]) == []
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_the_solution_earns_full_autograded_marks(course, name):
+    """Does the source (solution) version earn every autograded point, item by item?"""
+    _, checks = course
+    check = checks[name]
+    assert check.items and all(score == points for score, points in check.items.values()), check.items
+    assert check.max_score == {"risk_factors": 18, "myths_and_facts": 16}[name]
+
+
+@pytest.mark.nbgrader
+def test_build_refuses_an_assignment_whose_solution_loses_points(tmp_path, capsys):
+    """Does `course build` stop, naming the item, when the solution in the source would not earn full marks?"""
+    from course.cli import main
+
+    repo = copy_course(REPO, tmp_path / "repo")
+    path = notebook_path(repo, "assignments", "myths_and_facts")
+    notebook = nbformat.read(path, 4)
+    answer = next(c for c in notebook.cells if grade_id(c) == "answer-q2")
+    answer.source = answer.source.replace('q2 = "fact"\n### END', 'q2 = "myth"\n### END')
+    nbformat.write(notebook, path)
+    assert main(["build", "myths_and_facts", "--course", str(repo)]) == 1
+    assert "does not earn full marks: myths_and_facts:test-q2 0/1" in capsys.readouterr().err
+    assert not (repo / "release").exists()
+
+
+@pytest.mark.nbgrader
+def test_the_blank_release_scores_zero(course):
+    """Does an unanswered student copy score zero autograded points on every item of both assignments?"""
+    root, _ = course
+    for name in ASSIGNMENTS:
+        submission = root / "submitted" / "blank" / name
+        submission.mkdir(parents=True)
+        shutil.copy(notebook_path(root, "release", name), submission)
+    outcomes = autograde_cohort(ASSIGNMENTS[0], root, students=["blank"], progress=None)
+    outcomes += autograde_cohort(ASSIGNMENTS[1], root, students=["blank"], progress=None)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url(root)) as gb:
+        for name in ASSIGNMENTS:
+            submission = gb.find_submission(name, "blank")
+            assert submission.code_score == 0 and submission.max_code_score > 0
+    assert all(o.status == "graded" for o in outcomes)
+
+
+@pytest.mark.nbgrader
+def test_validate_passes_a_correct_copy_and_explains_a_badly_formatted_one(course, tmp_path):
+    """Does nbgrader validate pass a well-answered copy and show the plain-English format message otherwise?"""
+    root, _ = course
+    release = nbformat.read(notebook_path(root, "release", "myths_and_facts"), 4)
+    source = nbformat.read(notebook_path(root, "assignments", "myths_and_facts"), 4)
+    good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
+    nbformat.write(answered(release, source), good)
+    nbformat.write(answered(release, source, answer_q3='q3 = "Myth?"'), bad)
+    assert "Success! Your notebook passes all the tests." in ok(nbgrader(["validate", str(good)], root))
+    failed = ANSI.sub("", nbgrader(["validate", str(bad)], root).stdout)
+    assert "VALIDATION FAILED ON 1 CELL(S)!" in failed
+    assert "q3 should be 'myth' or 'fact' — you wrote 'Myth?'." in failed
+
+
+@pytest.mark.nbgrader
+def test_nbgraders_default_feedback_would_show_hidden_tests(course, capsys):
+    """Without the course's feedback filter, does nbgrader's feedback show hidden test code, and does
+    `course leak-check` catch it?"""
+    from course.cli import main
+
+    root, _ = course
+    default = '--GenerateFeedback.preprocessors=["nbgrader.preprocessors.GetGrades"]'
+    ok(nbgrader(["generate_feedback", "risk_factors", "--student=solution", "--force", default], root))
+    feedback = root / "feedback" / "solution" / "risk_factors"
+    assert find_leaks(feedback, [notebook_path(root, "assignments", "risk_factors")], solutions=False)
+    assert main(["leak-check", "risk_factors", "--course", str(root)]) == 1
+    assert "feedback/solution/risk_factors/risk_factors.html: secret line" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------ the exchange round trip
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    """risk_factors released, fetched, answered and submitted by a student, then collected, autograded,
+    given feedback that is released and fetched, and exported: (course root, student folder, student id)."""
+    root = copy_course(REPO, tmp_path_factory.mktemp("trainer"))
+    home = tmp_path_factory.mktemp("student")
+    exchange = [f"--Exchange.root={root / 'exchange'}"]
+    student = [*exchange, f"--course={COURSE_ID}"]
+    ok(nbgrader(["generate_assignment", "risk_factors"], root))
+    ok(nbgrader(["release_assignment", "risk_factors", *exchange], root))
+    ok(nbgrader(["fetch_assignment", "risk_factors", *student], home))
+    fetched = notebook_path(home, ".", "risk_factors")
+    source = nbformat.read(notebook_path(root, "assignments", "risk_factors"), 4)
+    nbformat.write(answered(nbformat.read(fetched, 4), source,
+                            answer_q1='q1_factors = ["none"]\nq1_next = "call-999"',
+                            answer_q3='q3_factors = ["emotional-problems"]\nq3_next = "fuller-assessment"'), fetched)
+    ok(nbgrader(["submit", "risk_factors", *student], home))
+    ok(nbgrader(["collect", "risk_factors", *exchange], root))
+    outcomes = autograde_cohort("risk_factors", root, progress=None)
+    assert [(o.student, o.status) for o in outcomes] == [(getpass.getuser(), "graded")]
+    ok(generate_feedback("risk_factors", root))
+    ok(nbgrader(["release_feedback", "risk_factors", *exchange], root))
+    ok(nbgrader(["fetch_feedback", "risk_factors", *student], home))
+    return root, home, getpass.getuser()
+
+
+@pytest.mark.nbgrader
+def test_round_trip_grades_the_submitted_answers(round_trip):
+    """After release, fetch, submit, collect and autograde, does the gradebook hold the student's item scores?"""
+    from nbgrader.api import Gradebook
+
+    root, _, student = round_trip
+    with Gradebook(db_url(root)) as gb:
+        submission = gb.find_submission("risk_factors", student)
+        scores = {g.name: g.score for nb in submission.notebooks for g in nb.grades}
+        assert submission.code_score == 18 - 1 - 1 and submission.needs_manual_grade
+    assert scores["test-q1-next"] == 0 and scores["test-q3-factors"] == 1 and scores["test-q2-factors"] == 2
+
+
+@pytest.mark.nbgrader
+def test_fetched_feedback_says_how_each_item_went_without_hidden_tests(round_trip):
+    """Does the student's fetched feedback give a verdict per item and show no hidden test or mark scheme?"""
+    root, home, _ = round_trip
+    (html,) = (home / "risk_factors" / "feedback").rglob("risk_factors.html")
+    text = html.read_text(encoding="utf-8")
+    assert text.count("✓ Right: earned 2 of 2 points.") == 5
+    assert "✗ Not right: earned 0 of 1 point." in text and "◐ Partly right: earned 1 of 2 points." in text
+    assert find_leaks(html.parent, [notebook_path(root, "assignments", "risk_factors")], solutions=False) == []
+    assert "Mark scheme" not in text and "score_ids" not in text
+
+
+@pytest.mark.nbgrader
+def test_grades_export_one_row_per_student_with_each_item(round_trip, tmp_path):
+    """Does `course export` write the student's total and each item's score, and nbgrader's export still work?"""
+    from course.cli import main
+
+    root, _, student = round_trip
+    out = tmp_path / "grades.csv"
+    assert main(["export", "risk_factors", "--course", str(root), "--output", str(out)]) == 0
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["student"] == student and float(row["score"]) == 16 and float(row["max_score"]) == 22
+    assert row["test-q1-next (/1)"] == "0.0" and row["task-raise-concern (/4)"] == ""
+    ok(nbgrader(["export", f"--to={tmp_path / 'nbgrader.csv'}"], root))
+    assert student in (tmp_path / "nbgrader.csv").read_text()

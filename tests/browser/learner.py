@@ -173,6 +173,18 @@ class Notebook:
         """The course's own widget output (not JupyterLab's interface)."""
         return self.page.locator(".jp-NotebookPanel .jp-OutputArea-output > .jupyter-widgets")
 
+    def picture(self, element: Locator, path: Path) -> Path:
+        """A screenshot of one element, with the window made tall enough to hold all of it."""
+        size = self.page.viewport_size
+        box = element.bounding_box()
+        self.page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(box["height"]) + 300)})
+        try:
+            element.scroll_into_view_if_needed()
+            element.screenshot(path=path)
+        finally:
+            self.page.set_viewport_size(size)
+        return path
+
     def screenshot(self, path: Path) -> Path:
         """The whole notebook, top to bottom, without the side panels."""
         self.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")

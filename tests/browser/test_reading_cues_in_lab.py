@@ -50,7 +50,7 @@ def feedback(activity) -> str:
     return activity.locator('[role="status"]').last.inner_text()
 
 
-def test_a_scenario_can_be_completed_with_the_mouse(reading_cues, lab):
+def test_a_scenario_can_be_completed_with_the_mouse(reading_cues, lab, screenshots):
     """Can a learner answer a scenario by clicking, read why a wrong answer is wrong, and then get it right?"""
     activity = reading_cues.output_of(SCENARIO_CELL).locator(".sa-activity")
     scenario = shown_scenario(activity)
@@ -64,6 +64,7 @@ def test_a_scenario_can_be_completed_with_the_mouse(reading_cues, lab):
     said.wait_for()
     assert said.inner_text().startswith("✗ Not quite")
     assert wrong.feedback.split(".")[0] in feedback(activity)
+    reading_cues.picture(activity, screenshots / "cue-scenario.png")
 
     activity.get_by_role("button", name="Try again").click()
     activity.get_by_role("radio", name=option_text(first, first.correct), exact=True).click()

@@ -46,7 +46,7 @@ def wait_for_caption(simulator, text: str) -> None:
     simulator.locator("figcaption").filter(has_text=text).wait_for()
 
 
-def test_dragging_a_slider_changes_the_figure_and_its_summary(simulator):
+def test_dragging_a_slider_changes_the_figure_and_its_summary(simulator, screenshots):
     """Does dragging the responsiveness slider to the end redraw the figure and rewrite its words to match?"""
     before = shown(simulator)
     control = slider(simulator, "Caregiver responsiveness")
@@ -68,6 +68,7 @@ def test_dragging_a_slider_changes_the_figure_and_its_summary(simulator):
     for said in ("alt", "caption", "summary"):
         assert expected in after[said], f"the {said} does not say what the model gives: {after[said]!r}"
     assert "teaching model" in after["alt"].lower() and "teaching model" in after["caption"].lower()
+    simulator.screenshot(path=screenshots / "repair-simulator.png")
 
 
 def test_the_arrow_keys_move_a_slider_too(simulator):

@@ -3,9 +3,8 @@ reflection that is still there when the notebook is opened again in a new kernel
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from accessibility import describe, serious_violations
 from learner import Notebook
 
 from course.content import load_content
@@ -15,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = "notebooks/02_reading_cues.ipynb"
 SCENARIO_CELL = "cue_scenarios()"
+SORT_CELL = "cue_sort()"
 REFLECTION_CELL = 'reflection("02-cues"'
 
 
@@ -119,22 +119,32 @@ def test_a_scenario_can_be_completed_with_the_keyboard_alone(reading_cues, lab):
                                                   for q in scenario.questions]
 
 
-def test_right_and_wrong_differ_by_more_than_colour(reading_cues):
-    """With colour taken away, does feedback still say right or wrong, in a word, a symbol and the border?"""
+def test_right_and_wrong_differ_by_more_than_colour(reading_cues, lab):
+    """With colours forced off, does sorting feedback still say right or wrong in a word, a symbol and the border?"""
     page = reading_cues.page
-    activity = reading_cues.output_of(SCENARIO_CELL).locator(".sa-activity")
-    if activity.locator(".sa-feedback").count() == 0:
-        pytest.skip("no feedback is on the page yet (the scenario tests above put it there)")
+    sort = reading_cues.output_of(SORT_CELL).locator(".sa-activity")
+    cues = load_content()["cue_sort"]
+    for button in sort.get_by_role("button", name="Engagement", exact=True).all():
+        button.click()
+    sort.get_by_role("button", name="Check my sorting").click()
+    sort.locator(".sa-not-quite").first.wait_for()
     page.emulate_media(forced_colors="active")
     try:
-        for verdict in activity.locator(".sa-feedback").all():
-            text = verdict.inner_text()
-            edge = verdict.evaluate("e => getComputedStyle(e).borderLeftStyle")
-            kind = "right" if "sa-right" in (verdict.get_attribute("class") or "") else "wrong"
-            expected = {"right": (r"^✓ Right", "solid"), "wrong": (r"^✗ Not quite", "dashed")}[kind]
-            assert re.match(expected[0], text) and edge == expected[1], (kind, text[:40], edge)
+        shown = {"right": [], "wrong": []}
+        for verdict in sort.locator(".sa-feedback.sa-right, .sa-feedback.sa-not-quite").all():
+            kind = "right" if "sa-right" in verdict.get_attribute("class") else "wrong"
+            shown[kind].append((verdict.inner_text(), verdict.evaluate("e => getComputedStyle(e).borderLeftStyle")))
     finally:
         page.emulate_media(forced_colors="none")
+    assert len(shown["right"]) + len(shown["wrong"]) == len(cues)
+    assert shown["right"] and shown["wrong"], "sorting every cue one way should get some right and some wrong"
+    assert all(text.startswith("✓ Right") and edge == "solid" for text, edge in shown["right"]), shown["right"]
+    assert all(text.startswith("✗ Not quite") and edge == "dashed" for text, edge in shown["wrong"]), shown["wrong"]
+    recorded = Progress(lab.course_home).attempts(activity="cue-sort")
+    assert sorted(a.item for a in recorded) == sorted(c.id for c in cues)
+    assert sum(a.correct for a in recorded) == len(shown["right"])
+    violations = serious_violations(page)
+    assert violations == [], describe(violations)
 
 
 def test_a_reflection_is_kept_when_the_notebook_is_opened_again(reading_cues, lab):

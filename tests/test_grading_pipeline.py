@@ -16,9 +16,9 @@ import nbformat
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from course.grading.build import check_solution, copy_course
+from course.grading.build import build_assignment, copy_course
 from course.grading.cohort import autograde_cohort
-from course.grading.feedback import HideHiddenTests, generate_feedback, item_verdict
+from course.grading.feedback import HideHiddenTests, item_verdict
 from course.grading.leaks import find_leaks, secret_lines
 from course.grading.nbgrader_run import db_url, nbgrader
 from course.grading.regions import HIDDEN, MARKERS, SOLUTION, region_lines
@@ -125,9 +125,17 @@ def test_leak_check_finds_a_hidden_line_and_a_marker(tmp_path):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """A course with both assignments generated and their own solutions autograded (the build's self-check)."""
+    """A course with both assignments built (their solutions self-graded in a temporary course, the student
+    versions generated and leak-checked), and a blank student copy of each submitted and autograded."""
     root = copy_course(REPO, tmp_path_factory.mktemp("course"))
-    checks = {name: check_solution(name, root) for name in ASSIGNMENTS}
+    checks = {}
+    for name in ASSIGNMENTS:
+        checks[name], leaks = build_assignment(name, root)
+        assert leaks == []
+        submission = root / "submitted" / "blank" / name
+        submission.mkdir(parents=True)
+        shutil.copy(notebook_path(root, "release", name), submission)
+        assert [o.status for o in autograde_cohort(name, root, progress=None)] == ["graded"]
     return root, checks
 
 
@@ -151,7 +159,7 @@ def test_release_holds_no_solution_hidden_test_or_mark_scheme(course, name):
 @pytest.mark.nbgrader
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_the_solution_earns_full_autograded_marks(course, name):
-    """Does the source (solution) version earn every autograded point, item by item?"""
+    """Does the build find that the source (solution) version earns every autograded point, item by item?"""
     _, checks = course
     check = checks[name]
     assert check.items and all(score == points for score, points in check.items.values()), check.items
@@ -177,20 +185,15 @@ def test_build_refuses_an_assignment_whose_solution_loses_points(tmp_path, capsy
 @pytest.mark.nbgrader
 def test_the_blank_release_scores_zero(course):
     """Does an unanswered student copy score zero autograded points on every item of both assignments?"""
-    root, _ = course
-    for name in ASSIGNMENTS:
-        submission = root / "submitted" / "blank" / name
-        submission.mkdir(parents=True)
-        shutil.copy(notebook_path(root, "release", name), submission)
-    outcomes = autograde_cohort(ASSIGNMENTS[0], root, students=["blank"], progress=None)
-    outcomes += autograde_cohort(ASSIGNMENTS[1], root, students=["blank"], progress=None)
     from nbgrader.api import Gradebook
 
+    root, _ = course
     with Gradebook(db_url(root)) as gb:
         for name in ASSIGNMENTS:
             submission = gb.find_submission(name, "blank")
+            autograded = [g.auto_score for nb in submission.notebooks for g in nb.grades if g.cell.cell_type == "code"]
+            assert len(autograded) >= 12 and set(autograded) == {0}
             assert submission.code_score == 0 and submission.max_code_score > 0
-    assert all(o.status == "graded" for o in outcomes)
 
 
 @pytest.mark.nbgrader
@@ -216,11 +219,11 @@ def test_nbgraders_default_feedback_would_show_hidden_tests(course, capsys):
 
     root, _ = course
     default = '--GenerateFeedback.preprocessors=["nbgrader.preprocessors.GetGrades"]'
-    ok(nbgrader(["generate_feedback", "risk_factors", "--student=solution", "--force", default], root))
-    feedback = root / "feedback" / "solution" / "risk_factors"
+    ok(nbgrader(["generate_feedback", "risk_factors", "--student=blank", "--force", default], root))
+    feedback = root / "feedback" / "blank" / "risk_factors"
     assert find_leaks(feedback, [notebook_path(root, "assignments", "risk_factors")], solutions=False)
     assert main(["leak-check", "risk_factors", "--course", str(root)]) == 1
-    assert "feedback/solution/risk_factors/risk_factors.html: secret line" in capsys.readouterr().err
+    assert "feedback/blank/risk_factors/risk_factors.html: secret line" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------------------------ the exchange round trip
@@ -229,6 +232,8 @@ def test_nbgraders_default_feedback_would_show_hidden_tests(course, capsys):
 def round_trip(tmp_path_factory):
     """risk_factors released, fetched, answered and submitted by a student, then collected, autograded,
     given feedback that is released and fetched, and exported: (course root, student folder, student id)."""
+    from course.cli import main
+
     root = copy_course(REPO, tmp_path_factory.mktemp("trainer"))
     home = tmp_path_factory.mktemp("student")
     exchange = [f"--Exchange.root={root / 'exchange'}"]
@@ -243,9 +248,8 @@ def round_trip(tmp_path_factory):
                             answer_q3='q3_factors = ["emotional-problems"]\nq3_next = "fuller-assessment"'), fetched)
     ok(nbgrader(["submit", "risk_factors", *student], home))
     ok(nbgrader(["collect", "risk_factors", *exchange], root))
-    outcomes = autograde_cohort("risk_factors", root, progress=None)
-    assert [(o.student, o.status) for o in outcomes] == [(getpass.getuser(), "graded")]
-    ok(generate_feedback("risk_factors", root))
+    assert main(["autograde", "risk_factors", "--course", str(root)]) == 0
+    assert main(["feedback", "risk_factors", "--course", str(root)]) == 0
     ok(nbgrader(["release_feedback", "risk_factors", *exchange], root))
     ok(nbgrader(["fetch_feedback", "risk_factors", *student], home))
     return root, home, getpass.getuser()

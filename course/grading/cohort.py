@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import TextIO
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from course.grading.nbgrader_run import db_url, nbgrader
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
@@ -192,7 +194,8 @@ def _review_graded(outcome: Outcome, folder: Path, source: dict[str, list], max_
 
 
 def _zero(root: Path, assignment: str, student: str) -> None:
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(db_url(root)) as gb, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session handling, harmless here
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:

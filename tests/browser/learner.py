@@ -17,6 +17,23 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 NOT_RENDERED = re.compile(r"Loading widget|Error displaying widget|model not found|Failed to load model class",
                           re.IGNORECASE)
 RUN_SECONDS = 120
+RENDER_SECONDS = 15
+
+# Count the kernel's replies to execute requests from now on, so Run All is known to be over whatever the
+# notebook file showed before (saved execution counts, old outputs).
+_COUNT_REPLIES_JS = """() => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const replies = {count: 0};
+  const listen = (_, args) => {
+    if (args.direction === 'recv' && args.msg.header.msg_type === 'execute_reply') { replies.count += 1; }
+  };
+  kernel.anyMessage.connect(listen);
+  replies.stop = () => kernel.anyMessage.disconnect(listen);
+  window.__courseReplies = replies;
+}"""
+# Every widget output has its view, and nothing says "Loading widget…".
+_RENDERED_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output')].every(area =>
+  !/Loading widget/i.test(area.innerText))"""
 
 # The notebook as the page shows it, one entry per cell: what the kernel sent and what the learner sees.
 _CELLS_JS = """() => {
@@ -72,27 +89,28 @@ class Notebook:
         return self
 
     def run_all(self) -> Notebook:
-        """Run → Run All Cells from the menu bar, then wait until every cell has run or one has failed."""
+        """Run → Run All Cells from the menu bar, then wait until the kernel has answered every code cell
+        (a cell after a failing one is answered as aborted) and the widgets have been drawn."""
+        self.page.evaluate(_COUNT_REPLIES_JS)
         self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
         try:
-            self._wait_for_run()
+            self.page.wait_for_function(
+                """() => window.__courseReplies.count >=
+                         document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell').length""",
+                timeout=RUN_SECONDS * 1000)
         except TimeoutError:
             stuck = ", ".join(f"{c.index}{c.prompt.strip()}" for c in self.cells() if c.type == "code")
             raise AssertionError(f"{self.path}: Run All did not finish within {RUN_SECONDS} s "
                                  f"(cell prompts: {stuck})") from None
+        finally:
+            self.page.evaluate("() => window.__courseReplies.stop()")
         self.wait_until_idle()
+        try:
+            self.page.wait_for_function(_RENDERED_JS, timeout=RENDER_SECONDS * 1000)
+        except TimeoutError:
+            pass  # problems() names each widget that is still missing
         return self
-
-    def _wait_for_run(self) -> None:
-        self.page.wait_for_function(
-            """() => {
-              const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
-              const ran = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
-              const failed = document.querySelector('.jp-NotebookPanel [data-mime-type$="stderr"]');
-              return prompts.length > 0 && !prompts.some(p => p.textContent.includes('*'))
-                     && (ran === prompts.length || (ran > 0 && failed));
-            }""", timeout=RUN_SECONDS * 1000)
 
     def save(self) -> None:
         """Ctrl+S, then wait until JupyterLab no longer marks the notebook as changed."""
@@ -132,21 +150,29 @@ class Notebook:
     def cells(self) -> list[Cell]:
         return [Cell(**c) for c in self.page.evaluate(_CELLS_JS)]
 
-    def problems(self) -> list[str]:
-        """Everything a learner would see go wrong after running all: unrun cells, errors, missing widgets."""
+    def run_problems(self) -> list[str]:
+        """Code cells that did not run, or that show an error."""
         problems = []
         for cell in self.cells():
-            if cell.type != "code":
-                continue
-            if cell.execution_count is None:
-                problems.append(f"{cell}: did not run")
-            problems += [f"{cell}: shows the error {error}" for error in cell.errors]
-            if NOT_RENDERED.search(cell.shown_text):
-                problems.append(f"{cell}: shows {NOT_RENDERED.search(cell.shown_text).group(0)!r} "
-                                "instead of its widget")
+            if cell.type == "code":
+                if cell.execution_count is None:
+                    problems.append(f"{cell}: did not run")
+                problems += [f"{cell}: shows the error {error}" for error in cell.errors]
+        return problems
+
+    def widget_problems(self) -> list[str]:
+        """Widgets the kernel sent that the page does not show ("Loading widget…", "model not found", nothing)."""
+        problems = []
+        for cell in self.cells():
+            if (match := NOT_RENDERED.search(cell.shown_text)) is not None:
+                problems.append(f"{cell}: shows {match.group(0)!r} instead of its widget")
             elif cell.widgets_shown < cell.widget_outputs:
                 problems.append(f"{cell}: {cell.widget_outputs} widget(s) sent, {cell.widgets_shown} shown")
         return problems
+
+    def problems(self) -> list[str]:
+        """Everything a learner would see go wrong after running all."""
+        return self.run_problems() + self.widget_problems()
 
     def grade_id(self, index: int) -> str | None:
         """The nbgrader grade id of the cell at ``index`` (None for a cell nbgrader does not mark)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -13,39 +14,43 @@ from learner import Notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
 
-ASSIGNMENT = "myths_and_facts"
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENTS = sorted(p.name for p in (REPO / "assignments").glob("*") if (p / f"{p.name}.ipynb").exists())
+# The one whose answers are single choices in quotes, for the badly formed answer.
+CHOICES = "myths_and_facts"
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
 
 
 @pytest.fixture(scope="module")
-def student_version(lab) -> str:
-    """The student version, made by nbgrader from the source in the server's copy of the course."""
-    if not (lab.root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists():
-        pytest.skip(f"assignments/{ASSIGNMENT} is not written yet")
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
-                          cwd=lab.root, env=lab.env, capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, f"nbgrader generate_assignment failed:\n{done.stdout}\n{done.stderr}"
-    return f"release/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+def student_versions(lab) -> dict[str, str]:
+    """Every assignment's student version, made by nbgrader from the source in the server's copy of the course."""
+    made = {}
+    for name in ASSIGNMENTS:
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force"],
+                              cwd=lab.root, env=lab.env, capture_output=True, text=True, timeout=240)
+        assert done.returncode == 0, f"nbgrader generate_assignment {name} failed:\n{done.stdout}\n{done.stderr}"
+        made[name] = f"release/{name}/{name}.ipynb"
+    return made
 
 
 @pytest.fixture
-def assignment(student_version, page, lab):
-    """The student version open in a fresh tab, with its kernel shut down afterwards."""
+def open_assignment(student_versions, page, lab):
+    """Opens an assignment's student version in a fresh tab; its kernel is shut down afterwards."""
     try:
-        yield Notebook(page, lab, student_version).open()
+        yield lambda name: Notebook(page, lab, student_versions[name]).open()
     finally:
         lab.shut_down_kernels()
 
 
-def answers(lab) -> dict[str, str]:
-    """Well-formed answers for every answer cell, by nbgrader grade id: the solutions in the source."""
-    source = nbformat.read(lab.root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+def answers(lab, name: str) -> dict[str, str]:
+    """Well-formed answers for every autograded answer cell, by nbgrader grade id: the solutions in the source."""
+    source = nbformat.read(lab.root / "assignments" / name / f"{name}.ipynb", as_version=4)
     found = {}
     for cell in source.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
             found[meta["grade_id"]] = SOLUTION.search(cell.source).group(1)
-    assert found, f"{ASSIGNMENT} has no autograded answer cells"
+    assert found, f"{name} has no autograded answer cells"
     return found
 
 
@@ -73,16 +78,20 @@ def validate(notebook: Notebook) -> str:
     return said
 
 
-def test_well_formed_answers_pass_validation(assignment, lab):
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_well_formed_answers_pass_validation(name, open_assignment, lab):
     """Do well-formed answers typed into the student version pass nbgrader's Validate button?"""
-    type_answers(assignment, answers(lab))
+    assignment = open_assignment(name)
+    type_answers(assignment, answers(lab, name))
     said = validate(assignment)
     assert "Success" in said and "passes all the tests" in said, said
 
 
-def test_a_badly_formed_answer_gets_a_plain_english_message(assignment, lab):
-    """Does Validate explain a badly formed answer in plain words, naming the answer and what was typed?"""
-    typed = answers(lab)
+@pytest.mark.skipif(CHOICES not in ASSIGNMENTS, reason=f"assignments/{CHOICES} is not written yet")
+def test_a_badly_formed_answer_gets_a_plain_english_message(open_assignment, lab):
+    """Does Validate end with a plain-English message that names the answer and what was typed?"""
+    assignment = open_assignment(CHOICES)
+    typed = answers(lab, CHOICES)
     first = next(iter(typed))
     name = re.match(r"\s*(\w+)\s*=", typed[first]).group(1)
     typed[first] = f'{name} = "maybe"\n'

@@ -75,7 +75,8 @@ def _feedback(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from course.grading.export import export_grades
 
-    out = export_grades(args.assignment, args.course, args.output or f"{args.assignment}-grades.csv")
+    out = export_grades(args.assignment, args.course,
+                        args.output or Path(args.course) / "exports" / f"{args.assignment}-grades.csv")
     print(f"Grades for {args.assignment} written to {out}")
     return 0
 
@@ -129,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = _add_assignment_command(
         commands, "export", _export, "export grades as CSV, one column per item",
         "Write one row per student: total, maximum, whether manual grading is pending, and each item's score.")
-    export.add_argument("--output", "-o", help="the CSV file (default: ASSIGNMENT-grades.csv)")
+    export.add_argument("--output", "-o", help="the CSV file (default: exports/ASSIGNMENT-grades.csv)")
     _add_assignment_command(
         commands, "leak-check", _leak_check, "check released files and feedback for answers",
         "Scan release/ASSIGNMENT and feedback/*/ASSIGNMENT for nbgrader markers and for any line of the "
@@ -138,8 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from course.grading.nbgrader_run import GradingError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except GradingError as error:
+        print(f"course {args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

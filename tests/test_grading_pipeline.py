@@ -121,6 +121,17 @@ def test_leak_check_finds_a_hidden_line_and_a_marker(tmp_path):
                                                                             ("leaky.ipynb", "nbgrader")}
 
 
+def test_trainer_commands_say_what_to_do_when_the_course_is_not_ready(tmp_path, capsys):
+    """Before any build, do autograde and export stop with the command to run first, not a traceback?"""
+    from course.cli import main
+
+    assert main(["export", "risk_factors", "--course", str(tmp_path)]) == 1
+    assert main(["autograde", "risk_factors", "--course", str(tmp_path)]) == 1
+    said = capsys.readouterr().err.splitlines()
+    assert said == [f"course {command}: no gradebook.db in {tmp_path}: run `course build risk_factors` there first"
+                    for command in ("export", "autograde")]
+
+
 # ----------------------------------------------------------------------------------- generate and self-grade
 
 @pytest.fixture(scope="module")

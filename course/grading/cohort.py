@@ -31,15 +31,27 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.nbgrader_run import GradingError, db_url, nbgrader
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
 
-__all__ = ["Outcome", "autograde_cohort", "submitted_students"]
+__all__ = ["GradingError", "Outcome", "autograde_cohort", "require_assignment", "submitted_students"]
 
 log = logging.getLogger("course.grading")
 
 FORMAT_ERROR = "AnswerFormatError"
 TIMEOUT_ERRORS = {"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"}
+
+
+def require_assignment(assignment: str, root: Path) -> None:
+    """Fail with what to do next unless ``root`` has a gradebook that knows ``assignment``."""
+    if not (Path(root) / "gradebook.db").exists():
+        raise GradingError(f"no gradebook.db in {root}: run `course build {assignment}` there first")
+    with Gradebook(db_url(root)) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            raise GradingError(f"{assignment!r} is not in the gradebook of {root}: "
+                               f"run `course build {assignment}` first") from None
 
 
 @dataclass
@@ -54,7 +66,11 @@ class Outcome:
 
     def problem(self, reason: str) -> None:
         self.problems.append(reason)
-        log.warning("student %r: %s", self.student, reason)
+
+    def log(self) -> None:
+        """One warning line per problem, naming the student and the reason."""
+        for reason in self.problems:
+            log.warning("student %r: %s", self.student, reason)
 
 
 def submitted_students(assignment: str, root: Path) -> list[str]:
@@ -89,7 +105,8 @@ def _check_cells(outcome: Outcome, name: str, notebook, source_cells) -> None:
             submitted[grade_id] = cell
     for grade_id, cell_type, locked, graded, source in source_cells:
         cell = submitted.get(grade_id)
-        what = "test cell" if graded and locked else ("read-only cell" if locked else "answer cell")
+        what = ("task cell" if cell_type == "markdown" else "test cell") if graded and locked \
+            else ("read-only cell" if locked else "answer cell")
         if cell is None:
             if graded:
                 outcome.problem(f"{name}: {what} {grade_id!r} was deleted; put back from the gradebook")
@@ -262,14 +279,22 @@ def grade_student(assignment: str, student: str, root: Path, *, extra_args=(), t
 
 
 def _progress(stream: TextIO | None, done: int, total: int, student: str) -> None:
+    """A bar redrawn in place on a terminal; one line per student otherwise (a log file, CI)."""
     if stream is None:
         return
     width = 30
     filled = width * done // max(total, 1)
-    stream.write(f"\rAutograding [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {student[:20]:<20}")
-    if done == total:
-        stream.write("\n")
+    line = f"Autograding [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {student[:20]}"
+    if stream.isatty():
+        stream.write(f"\r{line:<80}" + ("\n" if done == total else ""))
+    else:
+        stream.write(line + "\n")
     stream.flush()
+
+
+def _clear(stream: TextIO | None) -> None:
+    if stream is not None and stream.isatty():
+        stream.write("\r" + " " * 80 + "\r")
 
 
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,
@@ -281,6 +306,7 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     whole submission in seconds. Returns one ``Outcome`` per student, sorted by student id.
     """
     root = Path(root).resolve()
+    require_assignment(assignment, root)
     students = students if students is not None else submitted_students(assignment, root)
     workers = workers or min(4, os.cpu_count() or 1)
     outcomes = []
@@ -299,5 +325,8 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
                 outcome.problem(f"grading failed unexpectedly ({_short(error)}); it scores zero")
                 _zero(root, assignment, student)
                 outcomes.append(outcome)
+            if outcomes[-1].problems:
+                _clear(progress)
+                outcomes[-1].log()
             _progress(progress, done, len(students), student)
     return sorted(outcomes, key=lambda o: o.student)

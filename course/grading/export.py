@@ -7,6 +7,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from course.grading.cohort import require_assignment
 from course.grading.nbgrader_run import db_url
 
 __all__ = ["export_grades"]
@@ -19,6 +20,7 @@ def export_grades(assignment: str, root: Path | str, out: Path | str) -> Path:
     neither is ever mistaken for zero.
     """
     root, out = Path(root), Path(out)
+    require_assignment(assignment, root)
     with Gradebook(db_url(root)) as gb:
         items = [(nb.name, cell.name, cell.max_score)
                  for nb in gb.find_assignment(assignment).notebooks for cell in nb.grade_cells]

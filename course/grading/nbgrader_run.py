@@ -8,7 +8,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["db_url", "nbgrader"]
+__all__ = ["GradingError", "db_url", "nbgrader"]
+
+
+class GradingError(Exception):
+    """The course folder is not ready for this step; the message says what to do next."""
 
 
 def nbgrader(args: Sequence[str], root: Path, *, timeout: float | None = None) -> subprocess.CompletedProcess:

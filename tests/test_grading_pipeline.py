@@ -132,6 +132,17 @@ def test_trainer_commands_say_what_to_do_when_the_course_is_not_ready(tmp_path, 
                     for command in ("export", "autograde")]
 
 
+def test_an_nbgrader_run_past_its_time_limit_is_stopped(tmp_path):
+    """Is an nbgrader run that outlasts its limit stopped (with its process group) rather than waited for?"""
+    import subprocess
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        nbgrader(["--version"], tmp_path, timeout=0.01)
+    assert time.monotonic() - started < 5
+
+
 # ----------------------------------------------------------------------------------- generate and self-grade
 
 @pytest.fixture(scope="module")

@@ -97,7 +97,7 @@ def _source_cells(root: Path, assignment: str) -> dict[str, list]:
 
 
 def _check_cells(outcome: Outcome, name: str, notebook, source_cells) -> None:
-    """Log every way the submitted cells differ from the released ones that matters for grading."""
+    """Note every way the submitted cells differ from the released ones that matters for grading."""
     submitted = {}
     for cell in notebook.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
@@ -238,8 +238,11 @@ def _worth_retrying(output: str) -> bool:
 
 
 def _last_error(output: str) -> str:
-    errors = [line for line in output.splitlines() if "ERROR" in line or "Error" in line]
-    return errors[-1].strip()[:200] if errors else "no error message"
+    """The exception nbgrader's traceback ends with, else its last ERROR line."""
+    lines = output.splitlines()
+    raised = [line.strip() for line in lines if re.match(r"\s*[\w.]+(Error|Exception): ", line)]
+    errors = raised or [line.strip() for line in lines if "ERROR" in line]
+    return errors[-1][:200] if errors else "no error message"
 
 
 def grade_student(assignment: str, student: str, root: Path, *, extra_args=(), time_limit: float = 600,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,10 +20,19 @@ def nbgrader(args: Sequence[str], root: Path, *, timeout: float | None = None) -
     """``nbgrader ARGS`` run in ``root`` with this Python; stdout and stderr together in ``.stdout``.
 
     nbgrader creates a gradebook by running ``alembic`` from PATH, so this Python's scripts folder goes first.
+    On ``timeout`` the whole process group is killed, kernels included, and ``TimeoutExpired`` is raised.
     """
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env, timeout=timeout,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    command = [sys.executable, "-m", "nbgrader", *args]
+    with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          start_new_session=True) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the kernel nbgrader started too, not only nbgrader
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, output)
 
 
 def db_url(root: Path) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from learner import tab
 from playwright.sync_api import Error, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
@@ -180,14 +181,9 @@ def lab(chromium_path, tmp_path_factory) -> LabServer:
 
 @pytest.fixture
 def page(browser, lab):
-    """A fresh browser tab for one test (its own cookies and storage)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    try:
-        yield tab
-    finally:
-        context.close()
+    """A fresh browser tab for one test."""
+    with tab(browser) as fresh:
+        yield fresh
 
 
 @pytest.fixture(scope="session")

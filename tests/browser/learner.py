@@ -7,15 +7,19 @@ shows (the kernel indicator, the cell prompts), never on a fixed sleep.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, TimeoutError
+import pytest
+from playwright.sync_api import Browser, Locator, Page, TimeoutError
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # What ipywidgets shows instead of a widget when the widget did not arrive in the page.
 NOT_RENDERED = re.compile(r"Loading widget|Error displaying widget|model not found|Failed to load model class",
                           re.IGNORECASE)
+VIEWPORT = {"width": 1280, "height": 900}
 RUN_SECONDS = 120
 RENDER_SECONDS = 15
 
@@ -227,3 +231,27 @@ class Notebook:
         finally:
             self.page.set_viewport_size(size)
         return path
+
+
+@contextmanager
+def tab(browser: Browser) -> Iterator[Page]:
+    """A fresh browser tab with its own cookies and storage, closed afterwards."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@contextmanager
+def ran_notebook(browser: Browser, lab, path: str) -> Iterator[Notebook]:
+    """The notebook at ``path`` opened in its own tab and run from the menu; its kernel is shut down afterwards."""
+    if not (lab.root / path).exists():
+        pytest.skip(f"{path} is not written yet")
+    with tab(browser) as page:
+        try:
+            yield Notebook(page, lab, path).open().run_all()
+        finally:
+            lab.shut_down_kernels()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from accessibility import describe, serious_violations
-from learner import Notebook
+from learner import ran_notebook
 
 from course.content import load_content
 
@@ -19,20 +19,11 @@ MODULES = load_content()["modules"]
 
 @pytest.fixture(scope="module", params=MODULES, ids=[f"{m.id}-{m.notebook.removesuffix('.ipynb')}" for m in MODULES])
 def module_run(request, browser, lab, screenshots):
-    """The module's notebook after Run All, in its own tab; its kernel is shut down afterwards."""
+    """The module's notebook after Run All from the menu, in its own tab, with a screenshot taken."""
     module = request.param
-    if not (lab.root / "notebooks" / module.notebook).exists():
-        pytest.skip(f"notebooks/{module.notebook} (module {module.id}) is not written yet")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        notebook = Notebook(page, lab, f"notebooks/{module.notebook}").open().run_all()
+    with ran_notebook(browser, lab, f"notebooks/{module.notebook}") as notebook:
         notebook.screenshot(screenshots / f"module-{module.id}.png")
         yield notebook
-    finally:
-        context.close()
-        lab.shut_down_kernels()
 
 
 def test_every_cell_runs_without_error(module_run):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from accessibility import describe, serious_violations
-from learner import Notebook
+from learner import Notebook, ran_notebook
 
 from course.content import load_content
 from course.progress import Progress
@@ -20,17 +20,9 @@ REFLECTION_CELL = 'reflection("02-cues"'
 
 @pytest.fixture(scope="module")
 def reading_cues(browser, lab):
-    """Module 02 after Run All, in one tab the tests below share; its kernel is shut down afterwards."""
-    if not (lab.root / NOTEBOOK).exists():
-        pytest.skip(f"{NOTEBOOK} is not written yet")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        yield Notebook(page, lab, NOTEBOOK).open().run_all()
-    finally:
-        context.close()
-        lab.shut_down_kernels()
+    """Module 02 after Run All, in one tab the tests below share."""
+    with ran_notebook(browser, lab, NOTEBOOK) as notebook:
+        yield notebook
 
 
 def shown_scenario(activity):

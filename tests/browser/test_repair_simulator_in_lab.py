@@ -4,7 +4,7 @@ figure and its words change together, to what the teaching model gives for those
 from __future__ import annotations
 
 import pytest
-from learner import Notebook
+from learner import ran_notebook
 
 from course.repair_model import simulate
 
@@ -16,18 +16,9 @@ SIMULATOR_CELL = "repair_simulator()"
 
 @pytest.fixture(scope="module")
 def simulator(browser, lab):
-    """The simulator after Run All of module 06, in its own tab; the kernel is shut down afterwards."""
-    if not (lab.root / NOTEBOOK).exists():
-        pytest.skip(f"{NOTEBOOK} is not written yet")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        notebook = Notebook(page, lab, NOTEBOOK).open().run_all()
+    """The simulator after Run All of module 06, in its own tab."""
+    with ran_notebook(browser, lab, NOTEBOOK) as notebook:
         yield notebook.output_of(SIMULATOR_CELL).locator(".sa-activity")
-    finally:
-        context.close()
-        lab.shut_down_kernels()
 
 
 def shown(simulator) -> dict:

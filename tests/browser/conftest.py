@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -191,3 +192,19 @@ def screenshots() -> Path:
     """Where module screenshots go for inspection (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, keep a picture of its tab in test-artifacts/screenshots/ to see what went wrong."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for value in item.funcargs.values():
+        tab_page = getattr(value, "page", value)
+        if hasattr(tab_page, "screenshot") and hasattr(tab_page, "is_closed") and not tab_page.is_closed():
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", item.name)
+            tab_page.screenshot(path=SCREENSHOTS / f"failed-{name}.png")
+            return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -275,9 +276,13 @@ def test_code_redefining_the_scorer_earns_nothing_and_is_flagged(cohort):
 
 
 def test_a_second_run_regrades_without_touching_submissions(cohort):
-    """Can the trainer re-run one student after the cohort, with the same result and files unchanged?"""
+    """Can the trainer re-run students after the cohort, with the same results, files unchanged, and no graded
+    copy left over from an earlier run for a submission that can no longer be graded?"""
     root, outcomes, _, before, _ = cohort
-    again = autograde_cohort(ASSIGNMENT, root, students=["bad-edited-test"], progress=None,
+    stale = root / "autograded" / "bad-invalid-json" / ASSIGNMENT
+    shutil.copytree(root / "autograded" / "good-ada" / ASSIGNMENT, stale)
+    again = autograde_cohort(ASSIGNMENT, root, students=["bad-edited-test", "bad-invalid-json"], progress=None,
                              extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"])
-    assert again[0].score == outcomes["bad-edited-test"].score
+    assert [o.score for o in again] == [outcomes["bad-edited-test"].score, 0]
+    assert not stale.exists()
     assert _hashes(root) == before

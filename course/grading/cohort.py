@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -275,6 +276,9 @@ def grade_student(assignment: str, student: str, root: Path, *, extra_args=(), t
         outcome.status = "zero"
     if outcome.status == "zero":
         _zero(root, assignment, student)
+        stale = root / "autograded" / student / assignment
+        if stale.exists():  # an earlier run's graded copy must not become this run's feedback
+            shutil.rmtree(stale)
     _score(root, assignment, outcome)
     if _hashes(folder) != before:
         raise RuntimeError(f"the submitted files of {student!r} changed during grading: {folder}")

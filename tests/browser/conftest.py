@@ -7,6 +7,7 @@ with a one-line reason, except under ``CI=true``, where a missing browser is a f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -160,23 +161,27 @@ def lab(chromium_path, tmp_path_factory) -> LabServer:
     # The venv's own tools first on PATH: nbgrader runs `alembic` as a command.
     env = {**os.environ, "COURSE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("COURSE_DATA", None)
     port, token = free_port(), secrets.token_hex(24)
     url = f"http://127.0.0.1:{port}"
-    env.pop("COURSE_DATA", None)
     log = base / "jupyterlab.log"
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-               "jupyterlab.NeverCheckForUpdate", "--LabApp.expose_app_in_browser=True",
+               f"--ServerApp.root_dir={root}", "--LabApp.news_url=",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.expose_app_in_browser=True",
                "--LabApp.extension_manager=readonly", "--ServerApp.allow_root=True",
                f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}"]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
+    server = LabServer(url, token, root, home, env)
     try:
         wait_until_answering(url, token, process, log)
-        yield LabServer(url, token, root, home, env)
+        yield server
     finally:
+        if process.poll() is None:
+            with contextlib.suppress(OSError):
+                server.shut_down_kernels()  # kernels run in their own process groups
         stop(process)
 
 

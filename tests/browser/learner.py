@@ -1,7 +1,7 @@
 """What a learner does in JupyterLab, as steps the browser tests share: open a notebook, run it, look at it.
 
-Each step uses the page the way a person would (menus, clicks, keys) and then waits on what JupyterLab
-shows (the kernel indicator, the cell prompts), never on a fixed sleep.
+Each step uses the page the way a person would (menus, clicks, keys) and then waits on JupyterLab itself
+(the kernel's replies and its idle state, the page's widgets), never on a fixed sleep.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _COUNT_REPLIES_JS = """() => {
   replies.stop = () => kernel.anyMessage.disconnect(listen);
   window.__courseReplies = replies;
 }"""
-# Every widget output has its view, and nothing says "Loading widget…".
+# No output area still says "Loading widget…".
 _RENDERED_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output')].every(area =>
   !/Loading widget/i.test(area.innerText))"""
 
@@ -113,13 +113,8 @@ class Notebook:
         try:
             self.page.wait_for_function(_RENDERED_JS, timeout=RENDER_SECONDS * 1000)
         except TimeoutError:
-            pass  # problems() names each widget that is still missing
+            pass  # widget_problems() names each widget that is still missing
         return self
-
-    def save(self) -> None:
-        """Ctrl+S, then wait until JupyterLab no longer marks the notebook as changed."""
-        self.page.keyboard.press("Control+s")
-        self.page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(state="detached")
 
     def close_and_shut_down(self) -> None:
         """File → Close and Shut Down Notebook, answering the dialogs as a learner would (don't save)."""

@@ -7,42 +7,26 @@ The whole corpus is graded in one ``autograde_cohort`` run (module-scoped fixtur
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from grading_fixtures import answered, released_course, submitted_hashes, write_submission
+from grading_fixtures import cell as _cell
 
-from course.grading.build import copy_course
 from course.grading.cohort import autograde_cohort
-from course.grading.nbgrader_run import db_url, nbgrader
-from course.grading.regions import SOLUTION, region_lines
+from course.grading.nbgrader_run import db_url
 
 pytestmark = pytest.mark.nbgrader
 
-REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "myths_and_facts"
 CELL_TIMEOUT = 10
 
 
-def _cell(notebook, grade_id):
-    return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
 def _drop(notebook, grade_id):
     notebook.cells.remove(_cell(notebook, grade_id))
-
-
-def answered(release, source):
-    """The released notebook with every answer cell holding the source's solution, as a good student would."""
-    notebook = copy.deepcopy(release)
-    for cell in notebook.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = "\n".join(region_lines(_cell(source, meta["grade_id"]).source, SOLUTION))
-    return notebook
 
 
 def _answer(notebook, grade_id, text):
@@ -103,34 +87,13 @@ def corpus(release, source) -> dict[str, object]:
     return cases
 
 
-def _write(folder: Path, submission) -> None:
-    folder.mkdir(parents=True)
-    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
-    if submission is None:
-        (folder / "notes.txt").write_text("I could not find the notebook")
-    elif isinstance(submission, bytes):
-        (folder / f"{ASSIGNMENT}.ipynb").write_bytes(submission)
-    elif isinstance(submission, tuple):
-        nbformat.write(submission[1], folder / submission[0])
-    else:
-        nbformat.write(submission, folder / f"{ASSIGNMENT}.ipynb")
-
-
-def _hashes(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((root / "submitted").rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     """The corpus, graded once: (course root, outcomes by student, log lines, hashes before, hashes after)."""
-    root = copy_course(REPO, tmp_path_factory.mktemp("bad-cohort"))
-    assert nbgrader(["generate_assignment", ASSIGNMENT], root).returncode == 0
-    release = nbformat.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    source = nbformat.read(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    root, release, source = released_course(tmp_path_factory.mktemp("bad-cohort"), ASSIGNMENT)
     for student, submission in corpus(release, source).items():
-        _write(root / "submitted" / student / ASSIGNMENT, submission)
-    before = _hashes(root)
+        write_submission(root / "submitted" / student / ASSIGNMENT, ASSIGNMENT, submission)
+    before = submitted_hashes(root)
     records = []
     handler = logging.Handler()
     handler.emit = records.append
@@ -142,7 +105,7 @@ def cohort(tmp_path_factory):
     finally:
         logger.removeHandler(handler)
     lines = [r.getMessage() for r in records]
-    return root, {o.student: o for o in outcomes}, lines, before, _hashes(root)
+    return root, {o.student: o for o in outcomes}, lines, before, submitted_hashes(root)
 
 
 def item_scores(root: Path, student: str) -> dict[str, float]:
@@ -285,4 +248,4 @@ def test_a_second_run_regrades_without_touching_submissions(cohort):
                              extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"])
     assert [o.score for o in again] == [outcomes["bad-edited-test"].score, 0]
     assert not stale.exists()
-    assert _hashes(root) == before
+    assert submitted_hashes(root) == before

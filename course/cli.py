@@ -81,6 +81,18 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from course.grading.report import cohort_report, report_html
+    from course.progress import write_atomically
+
+    report = cohort_report(args.course, args.assignment)
+    out = Path(args.out) if args.out else Path(args.course) / "reports" / f"{args.assignment}.html"
+    write_atomically(out, report_html(report))
+    print(report.summary())
+    print(f"Report written to {out}")
+    return 0
+
+
 def _leak_check(args: argparse.Namespace) -> int:
     from course.grading.leaks import find_leaks
 
@@ -131,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "export", _export, "export grades as CSV, one column per item",
         "Write one row per student: total, maximum, whether manual grading is pending, and each item's score.")
     export.add_argument("--output", "-o", help="the CSV file (default: exports/ASSIGNMENT-grades.csv)")
+    report = _add_assignment_command(
+        commands, "report", _report, "write a cohort report: score distribution, item statistics, wrong answers",
+        "Read the gradebook and the students' answers in the autograded copies (never run) and write an HTML "
+        "report: the score distribution, each item's difficulty and discrimination, the most common wrong "
+        "answers, and the items and submissions worth a look. Prints a short summary.")
+    report.add_argument("--out", help="the HTML file (default: reports/ASSIGNMENT.html)")
     _add_assignment_command(
         commands, "leak-check", _leak_check, "check released files and feedback for answers",
         "Scan release/ASSIGNMENT and feedback/*/ASSIGNMENT for nbgrader markers and for any line of the "

@@ -23,6 +23,8 @@ function render({ model, el }) {
   const input = document.createElement("input");
   input.type = "range";
   input.id = id;
+  // Let the arrow keys move the slider instead of JupyterLab's notebook shortcuts taking them.
+  input.setAttribute("data-lm-suppress-shortcuts", "true");
   const readout = document.createElement("output");
   readout.htmlFor = id;
   const draw = () => {

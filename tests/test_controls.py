@@ -31,3 +31,4 @@ def test_the_browser_side_ties_the_label_to_a_native_range_input():
     esm = LabelledSlider._esm
     assert 'input.type = "range"' in esm and "label.htmlFor = id" in esm
     assert 'setAttribute("aria-valuetext"' in esm
+    assert 'setAttribute("data-lm-suppress-shortcuts", "true")' in esm

@@ -127,8 +127,8 @@ def test_the_simulator_is_labelled_a_teaching_model():
     assert "a teaching model, not real data" in heading
     assert "A teaching model, not real data." in sim.figure.value
     assert "teaching model, not real data" in image_alt(sim.figure.value)
-    assert sim.responsiveness.description.startswith("Caregiver responsiveness")
-    assert sim.stress.description.startswith("Caregiver stress")
+    assert sim.responsiveness.label.startswith("Caregiver responsiveness")
+    assert sim.stress.label.startswith("Caregiver stress")
 
 
 def test_the_summary_beside_the_figure_is_its_alt_text():

@@ -11,14 +11,12 @@ import html
 import ipywidgets as widgets
 
 from course.activity_view import live_region
+from course.controls import LabelledSlider
 from course.plots import figure_html
 from course.plots.repair_timeline import TITLE, caption, repair_timeline
 from course.repair_model import Interaction, simulate
 
 __all__ = ["repair_simulator"]
-
-SLIDER_STYLE = {"description_width": "initial"}
-
 
 class RepairSimulator(widgets.VBox):
     """Two labelled sliders, a "New interaction" button, the timeline figure and a summary beside it."""
@@ -26,14 +24,9 @@ class RepairSimulator(widgets.VBox):
     def __init__(self, responsiveness: float, stress: float, seed: int):
         self.seed = seed
         self.result: Interaction | None = None
-        self.responsiveness = widgets.FloatSlider(
-            value=responsiveness, min=0, max=1, step=0.1, readout_format=".1f", continuous_update=False,
-            description="Caregiver responsiveness (0 = rarely responds, 1 = responds readily)",
-            style=SLIDER_STYLE, layout=widgets.Layout(width="95%"))
-        self.stress = widgets.FloatSlider(
-            value=stress, min=0, max=1, step=0.1, readout_format=".1f", continuous_update=False,
-            description="Caregiver stress (0 = calm, 1 = very stressed)",
-            style=SLIDER_STYLE, layout=widgets.Layout(width="95%"))
+        self.responsiveness = LabelledSlider(
+            "Caregiver responsiveness (0 = rarely responds, 1 = responds readily)", responsiveness)
+        self.stress = LabelledSlider("Caregiver stress (0 = calm, 1 = very stressed)", stress)
         self.new_interaction_button = widgets.Button(
             description="New interaction", icon="refresh",
             tooltip="Run the model again with the same settings but a different interaction")

@@ -30,7 +30,12 @@ def shown(simulator) -> dict:
 
 
 def slider(simulator, label: str):
-    return simulator.locator(".widget-slider").filter(has_text=label)
+    """The range input a screen reader would announce by this label (found by its label, as a learner would)."""
+    return simulator.get_by_label(label)
+
+
+def readout(simulator, label: str) -> str:
+    return simulator.locator(".sa-slider").filter(has_text=label).locator("output").inner_text()
 
 
 def wait_for_caption(simulator, text: str) -> None:
@@ -41,19 +46,18 @@ def test_dragging_a_slider_changes_the_figure_and_its_summary(simulator, screens
     """Does dragging the responsiveness slider to the end redraw the figure and rewrite its words to match?"""
     before = shown(simulator)
     control = slider(simulator, "Caregiver responsiveness")
-    handle, track = control.locator(".noUi-handle"), control.locator(".noUi-target")
-    handle.scroll_into_view_if_needed()
-    start, end = handle.bounding_box(), track.bounding_box()
+    control.scroll_into_view_if_needed()
+    box = control.bounding_box()
     mouse = simulator.page.mouse
-    mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     mouse.down()
-    mouse.move(end["x"] + end["width"] + 20, start["y"] + start["height"] / 2, steps=8)
+    mouse.move(box["x"] + box["width"] + 20, box["y"] + box["height"] / 2, steps=8)
     mouse.up()
     wait_for_caption(simulator, "responsiveness 1.0")
     after = shown(simulator)
-    expected = simulate(1.0, float(slider(simulator, "Caregiver stress").locator(".widget-readout").inner_text()),
-                        seed=1).summary
-    assert control.locator(".widget-readout").inner_text() == "1.0"
+    expected = simulate(1.0, float(readout(simulator, "Caregiver stress")), seed=1).summary
+    assert readout(simulator, "Caregiver responsiveness") == "1.0"
+    assert control.get_attribute("aria-valuetext") == "1.0"
     assert after["image"] != before["image"], "the figure was not redrawn"
     assert after["summary"] != before["summary"], "the summary did not change"
     for said in ("alt", "caption", "summary"):
@@ -66,12 +70,12 @@ def test_the_arrow_keys_move_a_slider_too(simulator):
     """Can a learner without a mouse move the stress slider with the arrow keys and see the result change?"""
     before = shown(simulator)
     control = slider(simulator, "Caregiver stress")
-    start = float(control.locator(".widget-readout").inner_text())
-    control.locator(".noUi-handle").focus()
+    start = float(readout(simulator, "Caregiver stress"))
+    control.focus()
     simulator.page.keyboard.press("ArrowRight")
     simulator.page.keyboard.press("ArrowRight")
     wanted = min(start + 0.2, 1.0)
     wait_for_caption(simulator, f"stress {wanted:.1f}")
     after = shown(simulator)
-    assert control.locator(".widget-readout").inner_text() == f"{wanted:.1f}"
+    assert readout(simulator, "Caregiver stress") == f"{wanted:.1f}"
     assert after["image"] != before["image"] and after["summary"] != before["summary"]

@@ -141,7 +141,7 @@ class CohortReport:
     def hardest(self, count: int = 3) -> list[ItemStats]:
         """The items with the lowest difficulty (fewest marks earned), hardest first."""
         rated = [s for s in self.items if s.difficulty is not None]
-        return sorted(rated, key=lambda s: (s.difficulty, s.item.id))[:count]
+        return sorted(rated, key=lambda s: s.difficulty)[:count]  # stable: ties stay in notebook order
 
     def summary(self) -> str:
         """A few lines for the terminal: who was graded, the mean, and the hardest items."""
@@ -414,7 +414,7 @@ def cohort_report(course_dir: Path | str, assignment: str) -> CohortReport:
         if absent:
             students.append(Student(student, "ungradeable", scores[student], reason=(
                 f"no graded copy of {', '.join(absent)}: the submission could not be graded and scores zero "
-                f"(the `course autograde` log says why)")))
+                f"(the log of course autograde says why)")))
         else:
             students.append(Student(student, "graded", scores[student], answers))
     return analyse(assignment, items, students)
@@ -533,16 +533,20 @@ def report_html(report: CohortReport) -> str:
                  "answered, most common first: the misconceptions to re-teach. For lists of ids, the ids most "
                  "often wrongly included or missed are counted against the answer of the students who earned "
                  "full marks. <q>(not a plain answer)</q> means the answer cell held code rather than a plain "
-                 "value; <q>(no answer)</q> that the answer was missing.</p>")
-    ordered = sorted(report.items, key=lambda s: (s.difficulty if s.difficulty is not None else 2, s.item.id))
+                 "value; <q>(no answer)</q> that the answer was missing. Items every graded student got fully "
+                 "right are left out.</p>")
+    ordered = sorted((s for s in report.items if s.full_marks < s.students), key=lambda s: s.difficulty)
     rows = "".join(
         f'<tr><th scope="row">{_e(s.item.id)}</th><td class="number">{s.students - s.full_marks}</td>'
         f"<td>{_counts(s.wrong_answers)}</td><td>{_counts(s.wrongly_included)}</td>"
         f"<td>{_counts(s.wrongly_missing)}</td></tr>" for s in ordered)
-    parts.append("<table><caption>Answers of the students without full marks, hardest item first</caption>"
-                 '<thead><tr><th scope="col">Item</th><th scope="col">Students without full marks</th>'
-                 '<th scope="col">Most common answers</th><th scope="col">Ids wrongly included</th>'
-                 f'<th scope="col">Ids wrongly missed</th></tr></thead><tbody>{rows}</tbody></table>')
+    if ordered:
+        parts.append("<table><caption>Answers of the students without full marks, hardest item first</caption>"
+                     '<thead><tr><th scope="col">Item</th><th scope="col">Students without full marks</th>'
+                     '<th scope="col">Most common answers</th><th scope="col">Ids wrongly included</th>'
+                     f'<th scope="col">Ids wrongly missed</th></tr></thead><tbody>{rows}</tbody></table>')
+    else:
+        parts.append("<p>No wrong answers: every graded student earned full marks on every item.</p>")
 
     if report.manual:
         rows = "".join(

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from course.activity import ActivityRun, Item, Question, paragraphs
 from course.activity_view import ActivityWidget
-from course.content import Record
+from course.content import Record, load_content
 from course.progress import Progress
 
-__all__ = ["scenario_item", "scenario_activity"]
+__all__ = ["scenario_item", "scenario_activity", "scenarios_for"]
 
 
 def scenario_item(record: Record) -> Item:
@@ -25,3 +25,19 @@ def scenario_activity(records: Sequence[Record], activity: str, module: str, tit
                       progress: Progress | None = None) -> ActivityWidget:
     run = ActivityRun(activity, module, [scenario_item(r) for r in records], noun="scenario", progress=progress)
     return ActivityWidget(run, title)
+
+
+def scenarios_for(collection: str, module: str, topic: str | None, what: str) -> list[Record]:
+    """One module's scenarios from one data file, optionally only those on one topic.
+
+    A topic with no scenarios is an error that lists the topics there are, so a learner's typo is easy to fix.
+    """
+    scenarios = [s for s in load_content()[collection] if s.module == module]
+    if topic is None:
+        return scenarios
+    chosen = [s for s in scenarios if s.topic == topic]
+    if not chosen:
+        topics = sorted({s.topic for s in scenarios})
+        raise ValueError(f"There are no {what} on {topic!r}. "
+                         f"Try one of: {', '.join(map(repr, topics))}, or leave the brackets empty for all.")
+    return chosen

@@ -201,7 +201,7 @@ def _ranked(counter: Counter) -> list[tuple[str, int]]:
 
 
 def _discrimination(item: Item, upper: list[Student], lower: list[Student]) -> float | None:
-    if not upper or not lower:
+    if not upper or not lower or not item.points:
         return None
 
     def share(group: list[Student]) -> float:
@@ -245,7 +245,7 @@ def _flags(difficulty: float | None, discrimination: float | None) -> list[str]:
 def _bands(totals: Iterable[float], max_points: float) -> list[tuple[str, int]]:
     counts = Counter()
     for total in totals:
-        share = total / max_points if max_points else 0.0
+        share = round(total / max_points, 9) if max_points else 0.0
         counts[next(label for low, high, label in BANDS if low <= share < high)] += 1
     return [(label, counts[label]) for _, _, label in BANDS]
 

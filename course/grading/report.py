@@ -139,8 +139,8 @@ class CohortReport:
     not_autograded: list[str]
 
     def hardest(self, count: int = 3) -> list[ItemStats]:
-        """The items with the lowest difficulty (fewest marks earned), hardest first."""
-        rated = [s for s in self.items if s.difficulty is not None]
+        """The items with the lowest difficulty (fewest marks earned), hardest first; none that all got right."""
+        rated = [s for s in self.items if s.difficulty is not None and s.full_marks < s.students]
         return sorted(rated, key=lambda s: s.difficulty)[:count]  # stable: ties stay in notebook order
 
     def summary(self) -> str:

@@ -6,4 +6,5 @@
 - ``feedback``: feedback that shows each item's score but never the hidden tests or mark schemes.
 - ``export``: grades as CSV, one row per student and one column per item.
 - ``leaks``: find solutions, hidden tests or mark schemes in anything students receive.
+- ``report``: the cohort report: score distribution, item difficulty and discrimination, most common wrong answers.
 """

@@ -35,12 +35,17 @@ from sqlalchemy.exc import SAWarning
 from course.grading.nbgrader_run import GradingError, db_url, nbgrader
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
 
-__all__ = ["GradingError", "Outcome", "autograde_cohort", "require_assignment", "submitted_students"]
+__all__ = ["GradingError", "Outcome", "SubmissionChangedError", "autograde_cohort", "require_assignment",
+           "submitted_students"]
 
 log = logging.getLogger("course.grading")
 
 FORMAT_ERROR = "AnswerFormatError"
 TIMEOUT_ERRORS = {"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"}
+
+
+class SubmissionChangedError(RuntimeError):
+    """A submitted file changed while it was graded: stop at once, since no grade can then be trusted."""
 
 
 def require_assignment(assignment: str, root: Path) -> None:
@@ -281,7 +286,7 @@ def grade_student(assignment: str, student: str, root: Path, *, extra_args=(), t
             shutil.rmtree(stale)
     _score(root, assignment, outcome)
     if _hashes(folder) != before:
-        raise RuntimeError(f"the submitted files of {student!r} changed during grading: {folder}")
+        raise SubmissionChangedError(f"the submitted files of {student!r} changed during grading: {folder}")
     return outcome
 
 
@@ -306,12 +311,14 @@ def _clear(stream: TextIO | None) -> None:
 
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,
                      workers: int | None = None, extra_args=(), time_limit: float = 600,
-                     max_lines: int | None = None, progress: TextIO | None = sys.stderr) -> list[Outcome]:
+                     max_lines: int | None = None, progress: TextIO | None | str = "stderr") -> list[Outcome]:
     """Autograde every submission of ``assignment`` in ``root``; one bad submission never stops the rest.
 
     ``extra_args`` go to each ``nbgrader autograde`` (e.g. ``--Execute.timeout=5``); ``time_limit`` caps a
     whole submission in seconds. Returns one ``Outcome`` per student, sorted by student id.
     """
+    if progress == "stderr":
+        progress = sys.stderr
     root = Path(root).resolve()
     require_assignment(assignment, root)
     students = students if students is not None else submitted_students(assignment, root)
@@ -325,7 +332,7 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
             student = futures[future]
             try:
                 outcomes.append(future.result())
-            except RuntimeError:
+            except SubmissionChangedError:
                 raise
             except Exception as error:  # noqa: BLE001 (one student's failure must not stop the cohort)
                 outcome = Outcome(student, status="zero")

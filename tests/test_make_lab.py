@@ -53,3 +53,13 @@ def test_make_lab_serves_the_course(tmp_path):
             server.wait(20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_a_second_run_skips_the_install():
+    """After setting up, does make consider the environment up to date, so a second run installs nothing?"""
+    subprocess.run(["make", ".venv/.installed-test"], cwd=REPO, capture_output=True, check=True)
+    for stamp in (".venv/.installed", ".venv/.installed-test"):
+        result = subprocess.run(["make", "--question", stamp], cwd=REPO, capture_output=True, text=True)
+        assert result.returncode == 0, f"make would reinstall ({stamp} is older than pyproject.toml)"
+    dry_run = subprocess.run(["make", "--dry-run", "lint"], cwd=REPO, capture_output=True, text=True)
+    assert "pip install" not in dry_run.stdout and "ruff check" in dry_run.stdout

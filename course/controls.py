@@ -13,22 +13,20 @@ import traitlets
 __all__ = ["LabelledSlider"]
 
 _ESM = """
-let counter = 0;
 function render({ model, el }) {
-  const id = `sa-slider-${Date.now().toString(36)}-${counter++}`;
   const wrap = document.createElement("div");
   wrap.className = "sa-slider";
+  // The input sits inside its label, so the two are tied together without ids that could collide.
   const label = document.createElement("label");
-  label.htmlFor = id;
+  const text = document.createElement("span");
   const input = document.createElement("input");
   input.type = "range";
-  input.id = id;
   // Let the arrow keys move the slider instead of JupyterLab's notebook shortcuts taking them.
   input.setAttribute("data-lm-suppress-shortcuts", "true");
   const readout = document.createElement("output");
-  readout.htmlFor = id;
+  readout.setAttribute("aria-hidden", "true");
   const draw = () => {
-    label.textContent = model.get("label");
+    text.textContent = model.get("label");
     input.min = model.get("min");
     input.max = model.get("max");
     input.step = model.get("step");
@@ -46,15 +44,16 @@ function render({ model, el }) {
   for (const name of ["value", "value_text", "label", "min", "max", "step", "disabled"]) {
     model.on(`change:${name}`, draw);
   }
-  wrap.append(label, input, readout);
+  label.append(text, input, readout);
+  wrap.append(label);
   el.append(wrap);
 }
 export default { render };
 """
 
 _CSS = """
-.sa-slider { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3em 1em; margin: 0.4em 0; }
-.sa-slider label { flex: 1 1 100%; font-weight: 600; }
+.sa-slider label { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3em 1em; margin: 0.4em 0; }
+.sa-slider label span { flex: 1 1 100%; font-weight: 600; }
 .sa-slider input[type=range] { flex: 1 1 240px; max-width: 420px; }
 .sa-slider input[type=range]:focus-visible { outline: 3px solid #0072B2; outline-offset: 3px; }
 .sa-slider output { min-width: 3em; font-variant-numeric: tabular-nums; }

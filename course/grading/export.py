@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
 from course.grading.cohort import require_assignment
 from course.grading.nbgrader_run import db_url
+from course.progress import write_atomically
 
 __all__ = ["export_grades"]
 
@@ -40,9 +42,9 @@ def export_grades(assignment: str, root: Path | str, out: Path | str) -> Path:
                       for nb in submission.notebooks for g in nb.grades}
             rows.append([student.id, assignment, submission.score, submission.max_score,
                          submission.needs_manual_grade] + [scores.get((nb, cell), "") for nb, cell, _ in items])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(sorted(rows))
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(header)
+    writer.writerows(sorted(rows))
+    write_atomically(out, table.getvalue())
     return out

@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 
+from course.activity_view import live_region
 from course.progress import Progress, learner_progress
 
 __all__ = ["reflection"]
@@ -30,13 +31,12 @@ class ReflectionWidget(widgets.VBox):
     @staticmethod
     def _status(updated: str | None, note: str = "") -> str:
         said = f"✓ Saved in your learning record ({updated} UTC). {note}" if updated else "Not saved yet."
-        return f'<div role="status" aria-live="polite">{html.escape(said.strip())}</div>'
+        return live_region(html.escape(said.strip()))
 
     def save(self) -> None:
         text = self.text.value.strip()
         if not text:
-            self.status.value = ('<div role="status" aria-live="polite">ℹ Nothing to save yet: '
-                                 "write a few sentences first.</div>")
+            self.status.value = live_region("ℹ Nothing to save yet: write a few sentences first.")
             return
         saved = self.progress.save_reflection(self.prompt_id, self.module, text)
         self.status.value = self._status(saved.updated, "It will be here when you come back.")

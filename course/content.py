@@ -394,6 +394,7 @@ def check_content(directory: Path | str | None = None) -> tuple[Content | None, 
 COLLECTION_RULES = {
     "attachment_patterns": "course.plots.attachment_patterns:load_patterns",
     "vignettes": "course.widgets.risk_vignettes:check_factor_ids",
+    "learner_support": "course.widgets.learner_support:check_numbers_cited",
 }
 
 

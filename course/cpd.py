@@ -204,6 +204,7 @@ class CpdRecord:
     self_care_plan: tuple[tuple[str, tuple[str, ...]], ...]
     account: ReflectiveAccount = field(default_factory=ReflectiveAccount)
     estimated_minutes: float = 0.0
+    skipped_reflections: tuple[Reflection, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -280,7 +281,8 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
         reflections=tuple(reflections),
         self_care_plan=_self_care_lines(plan, content["self_care"]),
         account=account if account is not None else ReflectiveAccount.from_document(progress.document(ACCOUNT_KEY)),
-        estimated_minutes=estimate_minutes(stamps))
+        estimated_minutes=estimate_minutes(stamps),
+        skipped_reflections=tuple(progress.skipped_reflections()))
 
 
 # --- the PDF ---------------------------------------------------------------------------------------------------
@@ -385,6 +387,9 @@ def render_pdf(record: CpdRecord) -> bytes:
         heading = f"Module {note.module}: {titles.get(note.module, '')}".rstrip(": ")
         section(f"{heading} ({note.prompt})", 2)
         text(note.text)
+    if record.skipped_reflections:
+        text("Skipped by choice (every reflection is optional): " + "; ".join(
+            f"module {note.module} ({note.prompt})" for note in record.skipped_reflections) + ".")
 
     if record.self_care_plan:
         section("Self-care plan", 1)

@@ -395,6 +395,7 @@ COLLECTION_RULES = {
     "attachment_patterns": "course.plots.attachment_patterns:load_patterns",
     "vignettes": "course.widgets.risk_vignettes:check_factor_ids",
     "learner_support": "course.widgets.learner_support:check_numbers_cited",
+    "glossary": "course.widgets.glossary:check_terms",
 }
 
 

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,17 @@ from referencing import Registry, Resource
 
 __all__ = ["Content", "ContentError", "Problem", "Record", "data_directory", "load_content", "check_content"]
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+CHECKOUT_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def data_directory() -> Path:
-    """Where content lives: ``COURSE_DATA`` when set (a trainer's own copy), else the course's ``data/``."""
-    return Path(os.environ.get("COURSE_DATA") or PACKAGE_ROOT / "data")
+    """Where content lives: ``COURSE_DATA`` when set (a trainer's own copy), else the content shipped in the
+    installed package (``course/_data``, copied from ``data/`` when the wheel is built), else ``data/`` beside
+    the package in a checkout (an editable install, where trainers edit it)."""
+    if os.environ.get("COURSE_DATA"):
+        return Path(os.environ["COURSE_DATA"])
+    shipped = Path(str(files("course") / "_data"))
+    return shipped if shipped.is_dir() else CHECKOUT_DATA
 
 
 @dataclass(frozen=True, order=True)

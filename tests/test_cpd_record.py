@@ -10,7 +10,14 @@ from pypdf import PdfReader
 
 from course import cpd_record
 from course.content import load_content
-from course.cpd import ACCOUNT_KEY, CpdExportError, ReflectiveAccount, build_cpd_record, estimate_minutes, write_pdf
+from course.models.cpd import (
+    ACCOUNT_KEY,
+    CpdExportError,
+    ReflectiveAccount,
+    build_cpd_record,
+    estimate_minutes,
+    write_pdf,
+)
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -199,7 +206,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temporary_file(progr
 def test_a_pdf_that_cannot_be_made_writes_nothing(progress, monkeypatch, tmp_path):
     """If the PDF cannot be rendered (say the font is missing), is the reason given and nothing written?"""
     some_work(progress)
-    monkeypatch.setattr("course.cpd._font_files", lambda: {"": tmp_path / "missing.ttf"})
+    monkeypatch.setattr("course.models.cpd._font_files", lambda: {"": tmp_path / "missing.ttf"})
     path = tmp_path / "out" / "cpd-record.pdf"
     with pytest.raises(CpdExportError, match="could not be made into a PDF .*Nothing was written"):
         write_pdf(build_cpd_record(progress, load_content()), path)

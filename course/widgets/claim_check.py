@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import html
 
-from course.activity import ActivityRun, Choice, Item, Question
-from course.activity_view import ActivityWidget
 from course.content import Content, Record, load_content
+from course.models.activity import ActivityRun, Choice, Item, Question
 from course.progress import Progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["claim_check"]
 

@@ -1,7 +1,7 @@
 """Module 07's CPD record: a reflective account the learner writes and keeps, and a PDF of their whole record.
 
 Self-paced professionals have no trainer to vouch for their learning, so the record says what they did, when,
-for roughly how long (an estimate they can correct), and what they made of it. The model is ``course.cpd``;
+for roughly how long (an estimate they can correct), and what they made of it. The model is ``course.models.cpd``;
 this is the form around it.
 """
 
@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 
 import ipywidgets as widgets
 
-from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
 from course.content import load_content
-from course.cpd import (
+from course.models.cpd import (
     ACCOUNT_KEY,
     ACCOUNT_MODULE,
     CODE_THEMES,
@@ -28,6 +27,7 @@ from course.cpd import (
     write_pdf,
 )
 from course.progress import Progress, learner_progress
+from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
 
 __all__ = ["cpd_record"]
 

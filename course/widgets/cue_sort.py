@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
 from course.content import Record, load_content
 from course.progress import Progress, learner_progress
+from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
 
 __all__ = ["cue_sort"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from course.activity_view import ActivityWidget
 from course.progress import Progress
-from course.scenario import scenario_activity, scenarios_for
+from course.views.activity import ActivityWidget
+from course.views.scenario import scenario_activity, scenarios_for
 
 __all__ = ["partner_scenarios"]
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from course.activity import ActivityRun, Choice, Item, Question, paragraphs
-from course.activity_view import ActivityWidget
 from course.content import Content, ContentError, Problem, Record, load_content
+from course.models.activity import ActivityRun, Choice, Item, Question, paragraphs
 from course.progress import Progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["risk_vignettes"]
 

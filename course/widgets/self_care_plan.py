@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import ipywidgets as widgets
 
-from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
 from course.content import Record, load_content
 from course.progress import Progress, learner_progress, write_atomically
+from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
 
 __all__ = ["self_care_plan"]
 

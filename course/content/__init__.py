@@ -26,7 +26,7 @@ from referencing import Registry, Resource
 
 __all__ = ["Content", "ContentError", "Problem", "Record", "data_directory", "load_content", "check_content"]
 
-CHECKOUT_DATA = Path(__file__).resolve().parent.parent / "data"
+CHECKOUT_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def data_directory() -> Path:

@@ -2,7 +2,7 @@
 
 Scenarios, quizzes and vignettes are all a sequence of items, each with one or more questions whose
 options carry their own feedback. Keeping this plain Python (no widgets) means every rule about
-marking and recording can be tested without Jupyter; ``course.activity_view`` only draws it.
+marking and recording can be tested without Jupyter; ``course.views.activity`` only draws it.
 """
 
 from __future__ import annotations

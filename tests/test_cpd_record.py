@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pypdf import PdfReader
 
-from course import cpd_record
+from course import cpd_record, keys
 from course.content import load_content
 from course.models.cpd import (
-    ACCOUNT_KEY,
     CpdExportError,
     ReflectiveAccount,
     build_cpd_record,
@@ -116,7 +115,7 @@ def test_the_account_is_saved_and_comes_back(progress):
     form.save_button.click()
     assert "✓ Saved in your learning record" in status_text(form)
     assert 'role="status"' in form.status.value
-    saved = progress.document(ACCOUNT_KEY)
+    saved = progress.document(keys.REFLECTIVE_ACCOUNT)
     assert saved["themes"] == ["prioritise-people", "promote-professionalism"]
     assert saved["declared_hours"] == 3.25
 
@@ -135,7 +134,7 @@ def test_saving_an_empty_form_says_so(progress):
     assert "estimated from your activity: less than a minute." in form.estimate_note.value
     form.save_button.click()
     assert "Nothing to save yet" in status_text(form)
-    assert progress.document(ACCOUNT_KEY) is None
+    assert progress.document(keys.REFLECTIVE_ACCOUNT) is None
 
 
 def test_export_writes_a_pdf_that_says_it_all(progress):
@@ -165,7 +164,7 @@ def test_export_writes_a_pdf_that_says_it_all(progress):
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     headings = [entry.title for entry in reader.outline[1] if not isinstance(entry, list)]
     assert headings == ["Time spent", "Modules worked on", "Knowledge check", "Reflections", "Reflective account"]
-    assert progress.document(ACCOUNT_KEY)["name"] == "Zoë Ní Bhriain", "exporting also saves the account"
+    assert progress.document(keys.REFLECTIVE_ACCOUNT)["name"] == "Zoë Ní Bhriain", "exporting also saves the account"
 
 
 def test_export_with_nothing_done_is_refused(progress):

@@ -13,19 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from course import keys
 from course.content import Record
 from course.progress import Attempt, Progress, Reflection, write_atomically
-from course.widgets.knowledge_check import STAGES
-from course.widgets.self_care_plan import PLAN_KEY
 
-__all__ = ["ACCOUNT_KEY", "ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "CpdExportError",
+__all__ = ["ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "CpdExportError",
            "CpdRecord", "ModuleRecord", "ReflectiveAccount", "build_cpd_record", "estimate_minutes", "estimate_text",
            "first_tries", "knowledge_check_scores", "module_records", "render_pdf", "write_pdf"]
 
 COURSE_TITLE = "Secure Attachment: an open course on infant secure attachment"
-ACCOUNT_KEY = "07-reflective-account"
 ACCOUNT_MODULE = "07"
-KNOWLEDGE_CHECKS = {stage: activity for stage, (_, activity, _) in STAGES.items()}
 LONGEST_GAP = timedelta(minutes=20)
 CODE_THEMES = {"prioritise-people": "Prioritise people",
                "practise-effectively": "Practise effectively",
@@ -88,7 +85,7 @@ def module_records(progress: Progress, modules: Sequence[Record]) -> list[Module
 def knowledge_check_scores(progress: Progress) -> dict[str, tuple[int, int]]:
     """Right first time and questions tried in the before- and after-course knowledge checks (those begun)."""
     scores = {}
-    for stage, activity in KNOWLEDGE_CHECKS.items():
+    for stage, activity in keys.KNOWLEDGE_CHECK.items():
         tries = first_tries(progress.attempts(activity=activity))
         if tries:
             scores[stage] = (sum(tries.values()), len(tries))
@@ -175,8 +172,8 @@ class ReflectiveAccount:
             return cls()
         hours = document.get("declared_hours")
         if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
-            raise ValueError(f"Saved reflective account ({ACCOUNT_KEY}): declared_hours should be a number of hours "
-                             f"or null, not {hours!r}")
+            raise ValueError(f"Saved reflective account ({keys.REFLECTIVE_ACCOUNT}): declared_hours should be a "
+                             f"number of hours or null, not {hours!r}")
         return cls(name=document.get("name", ""), declared_hours=None if hours is None else float(hours),
                    nature=document.get("nature", ""), learned=document.get("learned", ""),
                    practice=document.get("practice", ""),
@@ -262,7 +259,7 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
                      now: datetime | None = None) -> CpdRecord:
     """The learner's CPD record from their progress; ``account`` replaces the saved one (e.g. unsaved edits)."""
     attempts, reflections = progress.attempts(), progress.reflections()
-    plan = progress.document(PLAN_KEY)
+    plan = progress.document(keys.SELF_CARE_PLAN)
     stamps = [a.at for a in attempts] + [r.updated for r in reflections]
     dates = stamps + ([plan["saved"]] if plan and plan.get("saved") else [])
     activities: dict[str, list[str]] = defaultdict(list)
@@ -279,7 +276,8 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
         knowledge_check=knowledge_check_scores(progress),
         reflections=tuple(reflections),
         self_care_plan=_self_care_lines(plan, content["self_care"]),
-        account=account if account is not None else ReflectiveAccount.from_document(progress.document(ACCOUNT_KEY)),
+        account=account if account is not None else ReflectiveAccount.from_document(
+            progress.document(keys.REFLECTIVE_ACCOUNT)),
         estimated_minutes=estimate_minutes(stamps))
 
 

@@ -22,7 +22,7 @@ def scenario_item(record: Record) -> Item:
 
 
 def scenario_activity(records: Sequence[Record], activity: str, module: str, title: str,
-                      progress: Progress | None = None) -> ActivityWidget:
+                      progress: Progress) -> ActivityWidget:
     run = ActivityRun(activity, module, [scenario_item(r) for r in records], noun="scenario", progress=progress)
     return ActivityWidget(run, title)
 

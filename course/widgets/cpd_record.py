@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 import ipywidgets as widgets
 
+from course import keys
 from course.content import load_content
 from course.models.cpd import (
-    ACCOUNT_KEY,
     ACCOUNT_MODULE,
     CODE_THEMES,
     ESTIMATE_METHOD,
@@ -47,7 +47,7 @@ class CpdRecordWidget(widgets.VBox):
         self.progress = progress
         self.content = load_content()
         self.export_path = progress.home / "exports" / EXPORT_NAME
-        saved = ReflectiveAccount.from_document(progress.document(ACCOUNT_KEY))
+        saved = ReflectiveAccount.from_document(progress.document(keys.REFLECTIVE_ACCOUNT))
         self.estimate = build_cpd_record(progress, self.content, account=saved)
         self.name = widgets.Text(value=saved.name, description="Your name (optional)", style=WIDE,
                                  placeholder="As you would like it on your record")
@@ -122,7 +122,7 @@ class CpdRecordWidget(widgets.VBox):
         return build_cpd_record(self.progress, self.content, account=self.account())
 
     def _keep(self, account: ReflectiveAccount) -> None:
-        self.progress.save_document(ACCOUNT_KEY, ACCOUNT_MODULE, account.to_document())
+        self.progress.save_document(keys.REFLECTIVE_ACCOUNT, ACCOUNT_MODULE, account.to_document())
 
     def save(self) -> None:
         account = self.account()

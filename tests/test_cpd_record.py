@@ -11,12 +11,11 @@ from pypdf import PdfReader
 from course import cpd_record, keys
 from course.content import load_content
 from course.models.cpd import (
-    CpdExportError,
     ReflectiveAccount,
     build_cpd_record,
     estimate_minutes,
-    write_pdf,
 )
+from course.views.cpd_pdf import CpdExportError, write_pdf
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -205,7 +204,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temporary_file(progr
 def test_a_pdf_that_cannot_be_made_writes_nothing(progress, monkeypatch, tmp_path):
     """If the PDF cannot be rendered (say the font is missing), is the reason given and nothing written?"""
     some_work(progress)
-    monkeypatch.setattr("course.models.cpd._font_files", lambda: {"": tmp_path / "missing.ttf"})
+    monkeypatch.setattr("course.views.cpd_pdf._font_files", lambda: {"": tmp_path / "missing.ttf"})
     path = tmp_path / "out" / "cpd-record.pdf"
     with pytest.raises(CpdExportError, match="could not be made into a PDF .*Nothing was written"):
         write_pdf(build_cpd_record(progress, load_content()), path)

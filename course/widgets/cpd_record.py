@@ -19,15 +19,14 @@ from course.models.cpd import (
     ACCOUNT_MODULE,
     CODE_THEMES,
     ESTIMATE_METHOD,
-    CpdExportError,
     CpdRecord,
     ReflectiveAccount,
     build_cpd_record,
     estimate_text,
-    write_pdf,
 )
 from course.progress import Progress, learner_progress
 from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
+from course.views.cpd_pdf import CpdExportError, write_pdf
 
 __all__ = ["cpd_record"]
 

@@ -103,7 +103,7 @@ def test_bad_glossary_data_names_file_record_and_field(tmp_path):
     (data / "glossary.yaml").write_text((data / "glossary.yaml").read_text().replace("also: [r]", "also: [D]"))
     _, problems = check_content(data)
     assert [str(p) for p in problems] == [
-        "data/glossary.yaml: record 'correlation', field 'also[0]': 'D' is already a name of the entry "
+        "data/glossary.yaml:9: record 'correlation', field 'also[0]': 'D' is already a name of the entry "
         "'effect-size'; give each name to one entry only"]
 
 
@@ -147,3 +147,11 @@ def test_the_glossary_page_lists_every_source_its_entries_cite():
               for arg in node.args}
     cited = {r for e in load_content()["glossary"] for r in e.get("references", ())}
     assert sorted(cited - listed) == []
+
+
+def test_every_definition_reads_at_grade_10_or_below():
+    """Is each glossary definition plain English: Flesch-Kincaid grade 10 or below (figures printed with -s)?"""
+    textstat = pytest.importorskip("textstat")
+    grades = {e.id: textstat.flesch_kincaid_grade(e.definition) for e in load_content()["glossary"]}
+    print("\n".join(f"{grade:5.1f}  {entry}" for entry, grade in sorted(grades.items(), key=lambda g: -g[1])))
+    assert {entry: grade for entry, grade in grades.items() if grade > 10} == {}

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from course.content import Record, load_content
-from course.study_time import (
+from course.models.study_time import (
     QUESTION,
     READING_WORDS_PER_MINUTE,
     REFLECTION,
@@ -93,7 +93,8 @@ def test_the_cpd_record_compares_with_the_planned_time_of_the_modules_worked_on(
     """Does the CPD record give the planned minutes of just the modules worked on, in its PDF too?"""
     from pypdf import PdfReader
 
-    from course.cpd import build_cpd_record, duration_text, write_pdf
+    from course.models.cpd import build_cpd_record, duration_text
+    from course.views.cpd_pdf import write_pdf
 
     content = load_content()
     progress.record_attempt("00", "knowledge-check-before", "q1/q", "a", True)

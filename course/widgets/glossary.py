@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from course.activity_view import live_region
-from course.content import Content, ContentError, Problem, Record, load_content
+from course.content import Record, load_content
+from course.views.activity import live_region
 
 __all__ = ["glossary"]
 
@@ -45,23 +45,6 @@ def find_terms(entries: Sequence[Record], search: str = "", topic: str = ALL) ->
     in_text = [e for e in chosen if e not in exact and e not in in_name
                and wanted in f"{e.definition} {e.get('example', '')}".casefold()]
     return exact + in_name + in_text
-
-
-def check_terms(content: Content) -> None:
-    """No name (a term or another name) may belong to two entries: a search for it must find one meaning."""
-    seen: dict[str, str] = {}
-    problems = []
-    for entry in content["glossary"]:
-        for i, name in enumerate(names(entry)):
-            key = name.casefold()
-            if key in seen and seen[key] != entry.id:
-                field = "term" if i == 0 else f"also[{i - 1}]"
-                problems.append(Problem(f"{content.directory.name}/glossary.yaml", None, f"'{entry.id}'", field,
-                                        f"'{name}' is already a name of the entry '{seen[key]}'; give each name "
-                                        "to one entry only"))
-            seen.setdefault(key, entry.id)
-    if problems:
-        raise ContentError(problems)
 
 
 def entry_html(entry: Record, cites: dict[str, str]) -> str:

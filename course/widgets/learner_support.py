@@ -3,17 +3,16 @@ neglect, and some learners will meet their own story in it.
 
 Kept apart from ``signposting`` (contacts for the families learners work with), so each list can be localised
 on its own. A number a learner might call must trace to the service's own page, so the loader refuses a contact
-with a number and no reference.
+with a number and no reference (``course.content.rules``).
 """
 
 from __future__ import annotations
 
 import html
-import re
 
 import ipywidgets as widgets
 
-from course.content import Content, ContentError, Problem, load_content
+from course.content import load_content
 
 __all__ = ["learner_support"]
 
@@ -24,19 +23,6 @@ GROUPS = {
     "where-you-study-or-work": "Support where you study or work",
     "your-health": "Your own health",
 }
-NUMBER = re.compile(r"\d[\d ]{2,}\d")
-
-
-def check_numbers_cited(content: Content) -> None:
-    """Every contact whose ``how`` gives a number names the page it was checked against."""
-    problems = [Problem(f"{content.directory.name}/learner_support.yaml", None, f"'{c.id}'", "references",
-                        f"is missing: '{NUMBER.search(c.how).group()}' is a number to call or text, so cite the "
-                        "service's own page that gives it (an entry of references.yaml)")
-                for c in content["learner_support"] if NUMBER.search(c.how) and not c.get("references")]
-    if problems:
-        raise ContentError(problems)
-
-
 def learner_support() -> widgets.HTML:
     """Where you can get support for yourself, most urgent first."""
     contacts = load_content()["learner_support"]

@@ -8,26 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from course.activity import ActivityRun, Choice, Item, Question, paragraphs
-from course.activity_view import ActivityWidget
-from course.content import Content, ContentError, Problem, Record, load_content
-from course.progress import Progress
+from course import keys
+from course.content import Record, load_content
+from course.models.activity import ActivityRun, Choice, Item, Question, paragraphs
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["risk_vignettes"]
 
 MODULE = "04"
 FACTORS_PROMPT = "Which risk factors are present?"
 NEXT_STEP_PROMPT = "What is the most appropriate next step?"
-
-
-def check_factor_ids(content: Content) -> None:
-    """Run by content validation: every factor a vignette offers must be a risk factor of risk_factors.yaml."""
-    names = [f.id for f in content.get("risk_factors", ())]
-    problems = [Problem(f"{content.directory.name}/vignettes.yaml", None, f"'{v.id}'", f"factors.options[{i}].id",
-                        f"'{o.id}' is not a risk factor in risk_factors.yaml (expected one of: {', '.join(names)})")
-                for v in content["vignettes"] for i, o in enumerate(v.factors.options) if o.id not in names]
-    if problems:
-        raise ContentError(problems)
 
 
 def vignette_item(vignette: Record, risk_factors: Sequence[Record]) -> Item:
@@ -49,5 +40,5 @@ def risk_vignettes(*, progress: Progress | None = None) -> ActivityWidget:
     content = load_content()
     vignettes = [v for v in content["vignettes"] if v.module == MODULE]
     items = [vignette_item(v, content["risk_factors"]) for v in vignettes]
-    run = ActivityRun("risk-vignettes", MODULE, items, noun="vignette", progress=progress)
+    run = ActivityRun(keys.RISK_VIGNETTES, MODULE, items, noun="vignette", progress=progress or learner_progress())
     return ActivityWidget(run, "When bonding is harder: case vignettes")

@@ -23,7 +23,7 @@ from typing import Any
 
 import nbformat
 
-from course.content import PACKAGE_ROOT, Content, Record, load_content
+from course.content import Content, Record, load_content
 
 __all__ = ["READING_WORDS_PER_MINUTE", "ActivityTime", "ModuleTime", "UnknownActivity", "describe",
            "module_time", "notebooks_directory", "words"]
@@ -44,7 +44,8 @@ _WORD = re.compile(r"[A-Za-z0-9À-ÿ’'–-]*[A-Za-z0-9À-ÿ]")
 
 
 def notebooks_directory() -> Path:
-    return PACKAGE_ROOT / "notebooks"
+    """The modules' notebooks in a checkout of the course (they are not part of the installed package)."""
+    return Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def words(text: str) -> int:
@@ -226,7 +227,7 @@ def module_time(module: Record | str, content: Content | None = None,
         for name, args, kwargs in _calls(cell.source):
             if name not in ACTIVITIES:
                 raise UnknownActivity(f"{module.notebook} calls {name}(), which has no stated time in "
-                                      "course.study_time.ACTIVITIES: add one saying what it asks of a learner")
+                                      "course.models.study_time.ACTIVITIES: add one saying what it asks of a learner")
             timed = ACTIVITIES[name](content, module.id, *args, **kwargs)
             activities.append(ActivityTime(name, timed.minutes, timed.what))
     return ModuleTime(module.id, prose, tuple(activities))

@@ -105,3 +105,7 @@ def test_the_cpd_record_compares_with_the_planned_time_of_the_modules_worked_on(
     write_pdf(record, progress.home / "record.pdf")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(progress.home / "record.pdf").pages))
     assert f"the course plans about {duration_text(planned)} for the modules worked on" in text
+    from course import cpd_record
+
+    assert f"the course plans about {duration_text(planned)} for the modules worked on" in \
+        cpd_record(progress=progress).estimate_note.value

@@ -393,7 +393,7 @@ def check_content(directory: Path | str | None = None) -> tuple[Content | None, 
 # relies on them: "collection name": "module:function". The function raises ContentError listing its problems.
 COLLECTION_RULES = {
     "attachment_patterns": "course.plots.attachment_patterns:load_patterns",
-    "vignettes": "course.widgets.risk_vignettes:check_factor_ids",
+    "vignettes": "course.widgets.risk_vignettes:check_vignette_links",
 }
 
 

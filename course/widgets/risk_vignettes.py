@@ -21,7 +21,7 @@ FACTORS_PROMPT = "Which risk factors are present?"
 NEXT_STEP_PROMPT = "What is the most appropriate next step?"
 
 
-def check_factor_ids(content: Content) -> None:
+def check_vignette_links(content: Content) -> None:
     """Run by content validation: every factor a vignette offers must be a risk factor of risk_factors.yaml,
     and every contact it names must be a record of signposting.yaml."""
     label = f"{content.directory.name}/vignettes.yaml"

@@ -218,7 +218,7 @@ def test_any_module_with_checks_gets_its_own_quiz(tmp_path, monkeypatch, progres
     folder = copy_content(tmp_path, monkeypatch, "checks")
     extra = """
 - id: who-to-call
-  module: "03"
+  module: "07"
   topic: Getting support
   prompt: Who should a tired, low parent talk to first?
   options:
@@ -229,10 +229,10 @@ def test_any_module_with_checks_gets_its_own_quiz(tmp_path, monkeypatch, progres
 """
     with open(folder / "checks.yaml", "a", encoding="utf-8") as checks:
         checks.write(extra)
-    widget = understanding_check("03", progress=progress)
-    assert "Check your understanding: Caring for the caregiver" in widget.header.value
+    widget = understanding_check("07", progress=progress)
+    assert "Check your understanding: Your learning record" in widget.header.value
     assert "Question 1 of 1" in widget.header.value
     widget.answer_controls[0].value = "nobody"
     widget.check_button.click()
     assert "Low mood that lasts needs support." in widget.feedback.value
-    assert [(a.module, a.item, a.correct) for a in progress.attempts()] == [("03", "who-to-call/who-to-call", False)]
+    assert [(a.module, a.item, a.correct) for a in progress.attempts()] == [("07", "who-to-call/who-to-call", False)]

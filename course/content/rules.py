@@ -96,16 +96,28 @@ def attachment_pattern_problems(patterns: Collection, collections: Mapping[str, 
     return problems
 
 
-def vignette_factor_problems(vignettes: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
-    """Every factor a vignette offers is a risk factor of risk_factors.yaml, so the checklist is the same."""
-    if "risk_factors" not in collections:
-        return [vignettes.problem(None, [], "needs risk_factors.yaml, which is missing or not valid")]
+def vignette_link_problems(vignettes: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """Every factor a vignette offers is a risk factor of risk_factors.yaml, so the checklist is the same, and
+    every contact it names is a record of signposting.yaml, so a learner is never pointed at nobody."""
+    problems = []
+    for needed in ("risk_factors", "signposting"):
+        if needed not in collections:
+            problems.append(vignettes.problem(None, [], f"needs {needed}.yaml, which is missing or not valid"))
+    if problems:
+        return problems
     names = [f.get("id") for f in collections["risk_factors"].records]
-    return [vignettes.problem(index, ["factors", "options", i, "id"],
-                              f"'{option['id']}' is not a risk factor in risk_factors.yaml "
-                              f"(expected one of: {', '.join(names)})")
-            for index, vignette in enumerate(vignettes.records)
-            for i, option in enumerate(vignette["factors"]["options"]) if option["id"] not in names]
+    problems += [vignettes.problem(index, ["factors", "options", i, "id"],
+                                   f"'{option['id']}' is not a risk factor in risk_factors.yaml "
+                                   f"(expected one of: {', '.join(names)})")
+                 for index, vignette in enumerate(vignettes.records)
+                 for i, option in enumerate(vignette["factors"]["options"]) if option["id"] not in names]
+    contacts = [c.get("id") for c in collections["signposting"].records]
+    problems += [vignettes.problem(index, ["contacts", i],
+                                   f"'{contact}' is not a contact in signposting.yaml "
+                                   f"(expected one of: {', '.join(contacts)})")
+                 for index, vignette in enumerate(vignettes.records)
+                 for i, contact in enumerate(vignette.get("contacts", ())) if contact not in contacts]
+    return problems
 
 
 PHONE_NUMBER = re.compile(r"\d[\d ]{2,}\d")
@@ -141,7 +153,7 @@ def glossary_problems(glossary: Collection, collections: Mapping[str, Collection
 # Collection name -> its rule, given the collection and every collection that passed its schema.
 COLLECTION_RULES: dict[str, Callable[[Collection, Mapping[str, Collection]], list[Problem]]] = {
     "attachment_patterns": attachment_pattern_problems,
-    "vignettes": vignette_factor_problems,
+    "vignettes": vignette_link_problems,
     "learner_support": learner_support_problems,
     "glossary": glossary_problems,
 }

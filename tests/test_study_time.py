@@ -103,10 +103,11 @@ def test_an_activity_with_no_stated_time_is_named(tmp_path):
 
 
 def test_words_leave_out_links_code_and_table_rules():
-    """Are only the words a reader reads counted, not URLs, code or table markup?"""
+    """Are only the words a reader reads counted, not HTML, URLs, code or table markup?"""
     assert words("| State | What you see |\n|---|---|\n| Deep sleep | Still |") == 7
     assert words("See the [glossary](glossary.ipynb) and `reflection()` at https://x.org/y.") == 5
     assert words("Baby's cues, face-to-face: 6–8 weeks.") == 5
+    assert words('<nav aria-label="Modules"><li>Next: <a href="03_x.ipynb" rel="next">Module 03</a></li></nav>') == 3
 
 
 def test_the_cpd_record_compares_with_the_planned_time_of_the_modules_worked_on(progress):

@@ -51,7 +51,8 @@ def notebooks_directory() -> Path:
 
 
 def words(text: str) -> int:
-    """Words a reader reads: markdown links, URLs, code and table rules are left out."""
+    """Words a reader reads: HTML tags, markdown link targets, URLs, code and table rules are left out."""
+    text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)
     text = re.sub(r"https?://\S+|`[^`]*`", " ", text)
     return len(_WORD.findall(text))

@@ -128,6 +128,70 @@ def test_answers_are_read_as_literals_and_never_run():
         (repr(NO_ANSWER), 1)]
 
 
+def test_each_student_gets_a_row_with_the_flags_a_trainer_acts_on(report):
+    """Is every student in the per-student table, flagged when not graded, awaiting a mark, or answering in code?"""
+    rows = {row.id: row for row in report.students}
+    assert sorted(rows) == [s.id for s in COHORT]
+    assert rows["ann"].flags == [] and rows["ann"].total == 4 and rows["ann"].written == 3.0
+    assert rows["bob"].flags == ["awaiting marks: task-essay"]
+    assert rows["eve"].flags == ["awaiting marks: task-essay", "answer cell with code: test-q2"]
+    assert rows["fay"].flags[0].startswith("not graded") and rows["gus"].flags == ["not graded: no submission"]
+    page = report_html(report)
+    assert "answer cell with code: test-q2" in page and "not graded: no submission" in page
+
+
+def test_items_are_shown_by_their_label_with_the_grade_id():
+    """Does an item with a label appear by its label, the grade id beside it, in the tables and the summary?"""
+    items = [Item("test-q1", 1, ("q1",), label="Case 9: Ola – next")]
+    report = analyse("x", items, [Student("s1", scores={"test-q1": 0.0}, answers={"q1": "wait"})])
+    assert "Case 9: Ola – next <span class=\"id\">(test-q1)</span>" in report_html(report)
+    assert "  Case 9: Ola – next: difficulty 0.00" in report.summary()
+
+
+def notebook(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def grading_cell(make, source, grade_id, **nbgrader):
+    cell = make(source)
+    cell.metadata["nbgrader"] = {"grade_id": grade_id, "schema_version": 3, **nbgrader}
+    return cell
+
+
+def test_item_names_come_from_the_source_notebook(tmp_path):
+    """Are items named by their question's heading (a bare number gets its quoted statement), the part of the
+    question when it has several, a cell's own label when given, with the key and explanation trainer-only?"""
+    from course.grading.item_names import item_texts
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    path = tmp_path / "quiz.ipynb"
+    nbformat.write(notebook(
+        md("## Case 1: Ola at six weeks (3 points)\n\nOla says..."),
+        grading_cell(code, 'a1_signs = []\n### BEGIN SOLUTION\na1_signs = ["x"]\n### END SOLUTION', "ans-1",
+               solution=True, grade=False),
+        grading_cell(code, 'check_ids("a1_signs", S)\n### BEGIN HIDDEN TESTS\n# Because x.\nscore()\n'
+               "### END HIDDEN TESTS", "t-1a", grade=True, points=2),
+        grading_cell(code, 'check_choice("a1_step", S)', "t-1b", grade=True, points=1),
+        md("### Item 2\n\n> Babies can be spoiled by being held too much, say many people.\n"),
+        grading_cell(code, 'check_choice("a2", S)', "t-2", grade=True, points=1),
+        grading_cell(code, 'check_choice("a3", S)', "t-3", grade=True, points=1),
+        grading_cell(md, "## Write (4 points)\n\nExplain.\n=== BEGIN MARK SCHEME ===\nOne mark each.\n"
+                   "=== END MARK SCHEME ===", "task-w", task=True, grade=False, points=4),
+    ), path)
+    path_cells = nbformat.read(path, as_version=4)
+    path_cells.cells[6].metadata["course"] = {"label": "Item 3, on its own"}
+    nbformat.write(path_cells, path)
+    texts = item_texts(path)
+    assert list(texts) == ["t-1a", "t-1b", "t-2", "t-3", "task-w"]
+    assert texts["t-1a"].label == "Case 1: Ola at six weeks – signs"
+    assert texts["t-1b"].label == "Case 1: Ola at six weeks – step"
+    assert texts["t-2"].label == "Item 2: “Babies can be spoiled by being held too much,…” – a2"
+    assert texts["t-3"].label == "Item 3, on its own"
+    assert (texts["t-1a"].key, texts["t-1a"].explanation) == ('a1_signs = ["x"]', "Because x.")
+    assert texts["task-w"].label == "Write" and texts["task-w"].explanation == "One mark each."
+    assert "One mark" not in texts["task-w"].question
+
+
 def test_report_before_the_course_is_built_says_what_to_do(tmp_path, capsys):
     """Before any build, does `course report` stop with the command to run first, not a traceback?"""
     from course.cli import main
@@ -241,16 +305,65 @@ class Page(HTMLParser):
         return next(rows for caption, rows in self.tables.items() if caption.startswith(starts))
 
 
+def source_texts(root):
+    """The items as the assignment's source notebook names them, by grade id, in notebook order."""
+    from course.grading.item_names import item_texts
+
+    return item_texts(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+
+
+def by_grade_id(rows):
+    """Table rows keyed by the grade id shown in brackets after each item's name."""
+    return {re.search(r"\(([^()]+)\)$", row[0]).group(1): row for row in rows}
+
+
 @pytest.mark.nbgrader
 def test_course_report_writes_a_page_with_a_row_per_item(ran_report, graded):
-    """Does `course report` exit 0 and write a page whose item table has one row per automatic item?"""
+    """Does `course report` exit 0 and write a page whose item table names each automatic item by its question,
+    in notebook order, with its grade id?"""
+    root, _, _ = graded
     code, _, text = ran_report
     page = Page(text)
     items = page.table("Automatically marked items")
-    assert code == 0 and len(items) == 16
-    assert [row[0] for row in items][:3] == ["test-q1", "test-q2", "test-q3"]
+    written = page.table("Written answers")
+    texts = source_texts(root)
+    assert code == 0 and len(items) + len(written) == len(texts)
+    assert [row[0] for row in items + written] == [f"{t.label} ({gid})" for gid, t in texts.items()]
     assert items[0][4] == "4 of 5"
     assert {scope for tag, scope in page.scopes if tag == "th"} == {"row"}
+
+
+@pytest.mark.nbgrader
+def test_hardest_items_link_to_their_key_and_explanation_on_the_mark_scheme_page(ran_report, graded):
+    """Does each hardest item link to an anchor of the mark scheme page written beside the report, and does
+    that page hold the written item's mark scheme from the source notebook?"""
+    root, _, _ = graded
+    _, _, text = ran_report
+    scheme = (root / "reports" / f"{ASSIGNMENT}-mark-scheme.html").read_text(encoding="utf-8")
+    hardest = text.split("<h2>Hardest items</h2>")[1].split("<h2>")[0]
+    links = re.findall(r'href="([^"#]+)#([^"]+)"', hardest)
+    assert links and {page for page, _ in links} == {f"{ASSIGNMENT}-mark-scheme.html"}
+    assert all(f'id="{anchor}"' in scheme for _, anchor in links)
+    written = [t for t in source_texts(root).values() if not t.key]
+    assert written and all(t.explanation.splitlines()[0] in html_text(scheme) for t in written)
+    assert "Trainer only" in scheme
+
+
+def html_text(page):
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+@pytest.mark.nbgrader
+def test_the_student_table_flags_what_to_act_on(ran_report):
+    """Does every student have a row, with not graded, awaiting marks and an answer cell with code flagged?"""
+    _, _, text = ran_report
+    rows = {row[1]: row for row in Page(text).table("Every student")}
+    assert set(rows) == {"ada", "ben", "cal", "dee", "eve", "fay", "gus"}
+    assert "not graded: no submission" in rows["gus"][4] and "not graded: the submission" in rows["fay"][4]
+    assert all("awaiting marks" in rows[s][4] for s in ("ada", "ben", "cal", "dee", "eve"))
+    assert "answer cell with code" in rows["eve"][4] and "answer cell with code" not in rows["ada"][4]
 
 
 @pytest.mark.nbgrader
@@ -258,24 +371,26 @@ def test_the_planted_wrong_answer_is_the_most_common_with_count_two(ran_report, 
     """Is the wrong answer two students gave to q10 listed first for q10, with 2 students?"""
     _, planted, _ = graded
     _, _, text = ran_report
-    rows = {row[0]: row for row in Page(text).table("Answers of the students without full marks")}
+    rows = by_grade_id(Page(text).table("Answers of the students without full marks"))
     assert rows["test-q10"][1] == "2"
     assert rows["test-q10"][2] == f"{planted.replace(chr(34), chr(39))}: 2 students"
     assert rows["test-q2"][2] == "(not a plain answer): 1 student"
 
 
 @pytest.mark.nbgrader
-def test_the_histogram_has_alt_text_and_the_ungradeable_and_missing_are_listed(ran_report):
+def test_the_histogram_has_alt_text_and_the_ungradeable_and_missing_are_listed(ran_report, graded):
     """Does the page show the histogram with alt text, list the ungradeable and the missing, and the written item?"""
+    texts = source_texts(graded[0])
     _, printed, text = ran_report
     page = Page(text)
     (alt,) = page.images
     assert "5 graded students" in alt and "80–100%: 5 students" in alt
     assert re.search(r"<strong>fay</strong>: no graded copy of myths_and_facts.ipynb", text)
     assert "no submission: gus" in text
-    assert page.table("Written answers")[0][:4] == ["task-explain-myth", "4", "0", "5"]
+    assert page.table("Written answers")[0][:4] == [f"{texts['task-explain-myth'].label} (task-explain-myth)", "4",
+                                                    "0", "5"]
     assert printed.splitlines()[0] == "myths_and_facts: 5 student(s) graded, mean 15.2 of 16 automatic points."
-    assert "  test-q10: difficulty 0.60; most common wrong answer 'myth' (2)" in printed
+    assert f"  {texts['test-q10'].label}: difficulty 0.60; most common wrong answer 'myth' (2)" in printed
 
 
 @pytest.mark.nbgrader

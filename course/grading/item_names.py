@@ -60,7 +60,7 @@ def _title(markdown: str) -> str:
 
 def _part(answer: str) -> str:
     """The part of a question an answer name stands for: ``q4_next`` → "next"; ``q4`` stays ``q4``."""
-    rest = re.sub(r"^q\d+_?", "", answer)
+    rest = re.sub(r"^[A-Za-z]+\d+_?", "", answer)
     return rest.replace("_", " ") if rest else answer
 
 

@@ -50,7 +50,8 @@ def cohort(items: list[Item], keys: dict[str, object], size: int = 40) -> list[S
             scores[item.id] = item.points if right else 0.0
             for name in item.answers:
                 key = keys.get(name)
-                answers[name] = key if right else rng.choice([o for o in others if type(o) is type(key)] or [key])
+                wrong = [o for o in others if type(o) is type(key) and o != key] or [key]
+                answers[name] = key if right else rng.choice(wrong)
         if number == 3:
             answers[items[0].answers[0]] = read_answers(["x = 1 + 1"])["x"]
         students.append(Student(f"student{number:02d}", "graded", scores, answers, name=f"Student {number}"))

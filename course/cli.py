@@ -96,9 +96,6 @@ def _roster(args: argparse.Namespace) -> int:
         print(f"Nothing imported from {args.file}: {len(error.problems)} problem(s):", file=sys.stderr)
         print("\n".join(f"  - {problem}" for problem in error.problems), file=sys.stderr)
         return 1
-    except OSError as error:
-        print(f"course roster import: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 1
     roster = done.roster
     print(f"{len(roster.members)} student(s) from {roster.platform.capitalize()} ({args.file}), nbgrader ids from "
           f"{roster.id_column!r}: {len(done.added)} added to the gradebook, {len(done.updated)} already there "

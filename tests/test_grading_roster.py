@@ -117,3 +117,20 @@ def test_an_unknown_header_or_missing_id_column_says_what_to_do(course):
     assert code == 1 and "--format canvas|moodle|blackboard" in err
     code, _, err = run("roster", "import", str(path), "--format", "moodle", "--course", str(course))
     assert code == 1 and "no column 'Username'" in err and "name, mark" in err and "--id-column" in err
+
+
+def test_a_failed_write_leaves_the_gradebook_as_it_was(course, monkeypatch):
+    """If roster.json cannot be written after the gradebook was updated, are the added students taken out and the
+    updated ones given back their names, with a message saying nothing was imported?"""
+    from course import progress
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied")
+
+    path = course / "participants.csv"
+    path.write_bytes(moodle_participants(USERS))
+    before = students(course)
+    monkeypatch.setattr(progress, "write_atomically", refuse)
+    code, _, err = run("roster", "import", str(path), "--course", str(course))
+    assert code == 1 and "Permission denied" in err and "nothing imported" in err
+    assert students(course) == before

@@ -69,20 +69,44 @@ def import_roster(course_dir: Path | str, file: Path | str, platform: str | None
     from course.progress import write_atomically
 
     root, file = Path(course_dir), Path(file)
-    platform, id_column, members, columns = read_members(file.read_bytes(), platform, id_column)
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise GradingError(f"cannot read {file}: {error.strerror}") from None
+    platform, id_column, members, columns = read_members(data, platform, id_column)
     roster = Roster(platform, id_column, file.name, members, columns)
     if not (root / "gradebook.db").exists():
         raise GradingError(f"no gradebook.db in {root}: run `course build ASSIGNMENT` there first")
-    added, updated = [], []
-    with Gradebook(db_url(root)) as gb:
-        for member in members:
-            try:
-                gb.find_student(member.student_id)
-                updated.append(member.student_id)
-            except MissingEntry:
-                added.append(member.student_id)
-            gb.update_or_create_student(member.student_id, first_name=member.first_name or None,
-                                        last_name=member.last_name or None, email=member.email or None)
+    added, updated, before = [], [], {}
     path = root / ROSTER_FILE
-    write_atomically(path, roster.to_json())
+    with Gradebook(db_url(root)) as gb:
+        try:
+            for member in members:
+                try:
+                    known = gb.find_student(member.student_id)
+                    before[member.student_id] = {"first_name": known.first_name, "last_name": known.last_name,
+                                                 "email": known.email}
+                    updated.append(member.student_id)
+                except MissingEntry:
+                    added.append(member.student_id)
+                gb.update_or_create_student(member.student_id, first_name=member.first_name or None,
+                                            last_name=member.last_name or None, email=member.email or None)
+            write_atomically(path, roster.to_json())
+        except BaseException as error:
+            _undo(gb, added, before)
+            if isinstance(error, OSError):
+                raise GradingError(f"cannot write {path} ({error.strerror}): nothing imported") from None
+            raise
     return RosterImport(roster, added, updated, path)
+
+
+def _undo(gb, added: list[str], before: dict[str, dict]) -> None:
+    """Put the gradebook back as it was when a write fails half-way: nothing half-imported."""
+    gb.db.rollback()
+    for student_id in added:
+        try:
+            gb.remove_student(student_id)
+        except Exception:  # noqa: BLE001 (not written before the failure)
+            gb.db.rollback()
+    for student_id, fields in before.items():
+        gb.update_or_create_student(student_id, **fields)

@@ -83,6 +83,8 @@ def _export(args: argparse.Namespace) -> int:
                         (result.not_in_roster, "in the gradebook but not in the roster (not in the file)")):
         if names:
             print(f"{len(names)} student(s) {what}:\n" + "\n".join(f"  - {name}" for name in names))
+    for warning in result.warnings:
+        print(f"Check: {warning}")
     return 0
 
 

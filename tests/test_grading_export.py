@@ -203,3 +203,13 @@ def test_csv_export_lists_every_gradebook_student_with_each_item(course):
     assert float(rows["obrien02"]["score"]) == gradebook_total("obrien02")
     assert rows["pending05"]["score"] == "" and rows["adebayo04"]["score"] == ""
     assert rows["pending05"][f"{WRITTEN[0]} (/4)"] == "" and rows["pending05"][f"{AUTO[0]} (/2)"] == "1"
+
+
+def test_a_platform_column_out_of_other_points_is_pointed_out(course):
+    """When the platform's column is out of other points than the assignment, does the export say so?"""
+    roster_file = course / "bb.xls"
+    roster_file.write_bytes(blackboard_download(USERS, [(TITLE, PLATFORM_ID, 100.0)]))
+    assert run("roster", "import", str(roster_file), "--course", str(course))[0] == 0
+    code, printed, err = run("export", ASSIGNMENT, "-f", "blackboard", "--allow-unmarked", "--course", str(course))
+    assert code == 0, err
+    assert f"is out of 100 points but {ASSIGNMENT} is out of 6" in printed

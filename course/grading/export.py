@@ -66,6 +66,7 @@ class ExportResult:
     not_in_roster: list[str]
     no_submission: list[str]
     left_empty: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def _labels(root: Path, assignment: str) -> dict[str, str]:
@@ -202,6 +203,21 @@ def export_grades(assignment: str, root: Path | str, out: Path | str | None = No
         no_submission = [f"{m.name} ({m.student_id})" for m in members
                          if m.student_id not in by_id or not by_id[m.student_id].submitted]
         rows = len(members)
+        warnings = _points_warning(fmt, column, assignment, max_score)
     write_atomically(out, data)
     left_empty = [f"{g.name} ({g.student_id})" for g in exported if g.unmarked]
-    return ExportResult(out, rows, not_in_roster, no_submission, left_empty)
+    return ExportResult(out, rows, not_in_roster, no_submission, left_empty, warnings if roster else [])
+
+
+def _points_warning(platform: str, column: Column, assignment: str, max_score: float) -> list[str]:
+    """The platform's column out of other points than the assignment: importing would change it (Canvas's
+    Points Possible row) or mix scales; say so rather than let it pass."""
+    try:
+        theirs = float(column.points)
+    except ValueError:
+        return []
+    if theirs == max_score:
+        return []
+    return [f"{platform.capitalize()}'s column {column.title!r} is out of {theirs:g} points but {assignment} is out "
+            f"of {max_score:g}: the grades are points out of {max_score:g}. Change the column to {max_score:g} "
+            f"points in {platform.capitalize()} before importing, so both agree."]

@@ -134,3 +134,22 @@ def test_a_failed_write_leaves_the_gradebook_as_it_was(course, monkeypatch):
     code, _, err = run("roster", "import", str(path), "--course", str(course))
     assert code == 1 and "Permission denied" in err and "nothing imported" in err
     assert students(course) == before
+
+
+def test_a_moodle_grades_download_gives_its_grade_items_and_a_canvas_file_its_assignment_ids():
+    """From a Moodle grades download, are the grade items' names kept (for the export's column), and from a Canvas
+    export with first and last name columns, the assignments' Canvas ids and points?"""
+    from course.grading.platforms import read_members
+
+    moodle = ("First name,Last name,ID number,Institution,Department,Email address,Username,"
+              "Assignment: Risk factors (Real),Last downloaded from this course\r\n"
+              "Aïssatou,N'Diaye,,,,a.n@example.ac.uk,ndiaye2,-,1700000000\r\n").encode()
+    platform, id_column, members, columns = read_members(moodle)
+    assert (platform, id_column, [m.student_id for m in members]) == ("moodle", "Username", ["ndiaye2"])
+    assert [c.title for c in columns] == ["Risk factors"] and members[0].email == "a.n@example.ac.uk"
+    canvas = (b'LastName,FirstName,ID,SIS Login ID,Section,Risk factors (88),Current Score\r\n'
+              b'    Points Possible,,,,,22.00,(read only)\r\n'
+              b'"Brown, III",Sam,203,brown3,Cohort A,,\r\n')
+    platform, id_column, members, columns = read_members(canvas)
+    assert platform == "canvas" and (members[0].first_name, members[0].last_name) == ("Sam", "Brown, III")
+    assert [(c.title, c.id, c.points) for c in columns] == [("Risk factors", "88", "22.00")]

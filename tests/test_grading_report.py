@@ -409,3 +409,14 @@ def test_the_report_changes_no_submission_and_shows_no_hidden_test(ran_report, g
     words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
     assert len(secrets) > 10 and [line for line in secrets if line in words] == []
     assert [word for word in ("score_choice", "score_ids", "HIDDEN", "MARK SCHEME") if word in text] == []
+
+
+def test_report_takes_output_like_export_and_still_the_old_out(tmp_path):
+    """Do `course report` and `course export` both take --output, and does the spelling --out still work?"""
+    from course.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["report", "a", "--output", "r.html"], ["report", "a", "--out", "r.html"],
+                 ["export", "a", "--output", "r.html"], ["export", "a", "-o", "r.html"]):
+        assert parser.parse_args(argv).output == "r.html", argv
+    assert "--out " not in parser._subparsers._group_actions[0].choices["report"].format_help()

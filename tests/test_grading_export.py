@@ -213,3 +213,16 @@ def test_a_platform_column_out_of_other_points_is_pointed_out(course):
     code, printed, err = run("export", ASSIGNMENT, "-f", "blackboard", "--allow-unmarked", "--course", str(course))
     assert code == 0, err
     assert f"is out of 100 points but {ASSIGNMENT} is out of 6" in printed
+
+
+def test_a_name_written_like_a_formula_is_never_run_by_a_spreadsheet():
+    """Does a name starting like a spreadsheet formula get a leading apostrophe in the Moodle file, while the
+    user identifier and grade stay exact?"""
+    import csv
+
+    from course.grading.platforms import Member, PlatformGrade, platform_file
+
+    member = Member("x1", '=HYPERLINK("http://example.org")', "-Ray", "x1@example.ac.uk", {"Username": "x1"})
+    data = platform_file("moodle", "Quiz", "", 6.0, [PlatformGrade(member, 4.5, "ok")])
+    (_, row) = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert row == ["x1", '\'=HYPERLINK("http://example.org")', "'-Ray", "4.5", "ok"]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from course.grading.cohort import require_assignment
 from course.grading.nbgrader_run import GradingError, db_url
-from course.grading.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file
+from course.grading.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file, safe_text
 from course.progress import write_atomically
 
 __all__ = ["FORMATS", "ExportResult", "StudentGrade", "UnmarkedError", "cohort_grades", "export_grades"]
@@ -151,7 +151,7 @@ def _csv_file(items: list[tuple[str, str, float]], grades: list[StudentGrade], a
     writer.writerow(["student", "name", "assignment", "score", "max_score", "needs_manual_grade"] +
                     [f"{cell} (/{points:g})" for _, cell, points in items])
     for g in grades:
-        writer.writerow([g.student_id, g.name, assignment, grade_text(_grade(g)), grade_text(g.max_score),
+        writer.writerow([g.student_id, safe_text(g.name), assignment, grade_text(_grade(g)), grade_text(g.max_score),
                          "" if not g.submitted else bool(g.unmarked)] +
                         [grade_text(g.items.get(f"{nb}:{cell}")) for nb, cell, _ in items])
     return table.getvalue().encode("utf-8")

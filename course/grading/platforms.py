@@ -238,6 +238,16 @@ def read_members(data: bytes, platform: str | None = None, id_column: str | None
 
 # ------------------------------------------------------------------------------------------ writing grades
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """A name as a spreadsheet shows it but never runs it: one starting like a formula gets a leading apostrophe
+    (OWASP's advice on CSV injection; Canvas's exporter guards names starting with "=" the same way in
+    ``student_name``). Used only for names, which no importer matches on."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def grade_text(grade: float | None) -> str:
     """A grade exactly as the gradebook holds it ("3", "1.3333333333333333"); empty for no grade, never 0."""
     if grade is None:
@@ -274,7 +284,8 @@ def _moodle(title: str, grades: Sequence[PlatformGrade]) -> bytes:
     writer.writerow([identifier, "First name", "Last name", title, f"{title} (feedback)"])
     for g in grades:
         value = g.member.platform.get(identifier) or (g.member.email if identifier == "Email address" else "")
-        writer.writerow([value, g.member.first_name, g.member.last_name, grade_text(g.grade), g.feedback])
+        writer.writerow([value, safe_text(g.member.first_name), safe_text(g.member.last_name), grade_text(g.grade),
+                         g.feedback])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
@@ -284,8 +295,9 @@ def _blackboard(title: str, column_id: str, points: float, grades: Sequence[Plat
     writer.writerow(["Last Name", "First Name", "Username", f"{title} [Total Pts: {grade_text(points)} Score] "
                                                             f"|{column_id}"])
     for g in grades:
-        writer.writerow([g.member.last_name, g.member.first_name, g.member.platform.get("Username") or
-                         g.member.student_id, grade_text(g.grade)])
+        username = g.member.platform.get("Username") or g.member.student_id
+        writer.writerow([safe_text(g.member.last_name), safe_text(g.member.first_name), username,
+                         grade_text(g.grade)])
     return out.getvalue().encode("utf-16")
 
 

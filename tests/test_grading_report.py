@@ -4,6 +4,7 @@ on a real nbgrader cohort in a temporary course folder."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nbformat
@@ -207,35 +208,72 @@ def test_report_before_the_course_is_built_says_what_to_do(tmp_path, capsys):
 ASSIGNMENT = "myths_and_facts"
 
 
-def swapped(answer_source: str) -> str:
-    """The same answer cell with myth and fact exchanged: a wrong answer, made without the hidden tests."""
-    return answer_source.replace('"myth"', '"?"').replace('"fact"', '"myth"').replace('"?"', '"fact"')
+@dataclass(frozen=True)
+class Planted:
+    """One single-choice item of the source and the answers planted for it (nothing here is today's content)."""
+
+    answer_cell: str
+    name: str
+    key: str
+    wrong: str
+    test_cell: str
+    points: float
+
+
+def single_choices(source) -> list[Planted]:
+    """The source's answer cells whose solution sets one name to one text, in notebook order; each item's wrong
+    answer is another item's key (never its own), read from the solutions, not the hidden tests."""
+    from course.grading.item_names import item_texts
+    from course.grading.regions import SOLUTION, region_lines
+
+    found = []
+    for each in source.cells:
+        meta = each.metadata.get("nbgrader", {})
+        if each.cell_type == "code" and meta.get("solution"):
+            values = read_answers(["\n".join(region_lines(each.source, SOLUTION))])
+            if len(values) == 1 and isinstance(next(iter(values.values())), str):
+                found.append((meta["grade_id"], *next(iter(values.items()))))
+    keys = sorted({key for *_, key in found})
+    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("points", 0) for c in source.cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    path = source.metadata.get("path")
+    texts = item_texts(path)
+    planted = []
+    for answer_cell, name, key in found:
+        test = next(gid for gid, t in texts.items() if re.match(rf"\s*{name}\s*=", t.key or ""))
+        planted.append(Planted(answer_cell, name, key, next(k for k in keys if k != key), test, points[test]))
+    return planted
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A small cohort autograded as `course autograde` does it: two full marks, two with the same planted wrong
-    answer to q10, one answer written as code, one notebook that is not valid JSON, and one student with no
-    submission."""
+    answer to the last single-choice item, one wrong answer written as code, one notebook that is not valid
+    JSON, and one student with no submission. Returns (root, the planted items, submitted files' hashes)."""
     from nbgrader.api import Gradebook
 
     from course.grading.nbgrader_run import db_url
 
     root, release, source = released_course(tmp_path_factory.mktemp("report-cohort"), ASSIGNMENT)
+    source.metadata["path"] = str(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     good = answered(release, source)
+    choices = single_choices(source)
+    first, second, last = choices[0], choices[1], choices[-1]
 
     def with_answers(**cells):
         notebook = nbformat.from_dict(good)
         for grade_id, text in cells.items():
-            cell(notebook, grade_id.replace("_", "-")).source = text
+            cell(notebook, grade_id).source = text
         return notebook
 
-    right = {n: cell(good, f"answer-q{n}").source for n in (1, 2, 10)}
+    def wrong(item):
+        return f'{item.name} = "{item.wrong}"'
+
     submissions = {
         "ada": good, "ben": good,
-        "cal": with_answers(answer_q10=swapped(right[10])),
-        "dee": with_answers(answer_q10=swapped(right[10]), answer_q1=swapped(right[1])),
-        "eve": with_answers(answer_q2=right[2].replace('"fact"', '"my" + "th"')),
+        "cal": with_answers(**{last.answer_cell: wrong(last)}),
+        "dee": with_answers(**{last.answer_cell: wrong(last), first.answer_cell: wrong(first)}),
+        "eve": with_answers(**{second.answer_cell: f'{second.name} = "{second.wrong[:1]}" + "{second.wrong[1:]}"'}),
         "fay": nbformat.writes(good)[:4000].encode(),
     }
     for name, submission in submissions.items():
@@ -245,7 +283,7 @@ def graded(tmp_path_factory):
     before = submitted_hashes(root)
     outcomes = autograde_cohort(ASSIGNMENT, root, workers=2, progress=None, extra_args=["--Execute.timeout=20"])
     assert [o.status for o in outcomes] == ["graded"] * 5 + ["zero"]
-    return root, swapped(right[10]).split("=")[1].strip(), before
+    return root, {"first": first, "second": second, "last": last}, before
 
 
 @pytest.fixture(scope="module")
@@ -329,7 +367,7 @@ def test_course_report_writes_a_page_with_a_row_per_item(ran_report, graded):
     texts = source_texts(root)
     assert code == 0 and len(items) + len(written) == len(texts)
     assert [row[0] for row in items + written] == [f"{t.label} ({gid})" for gid, t in texts.items()]
-    assert items[0][4] == "4 of 5"
+    assert by_grade_id(items)[graded[1]["first"].test_cell][4] == "4 of 5"
     assert {scope for tag, scope in page.scopes if tag == "th"} == {"row"}
 
 
@@ -368,29 +406,40 @@ def test_the_student_table_flags_what_to_act_on(ran_report):
 
 @pytest.mark.nbgrader
 def test_the_planted_wrong_answer_is_the_most_common_with_count_two(ran_report, graded):
-    """Is the wrong answer two students gave to q10 listed first for q10, with 2 students?"""
+    """Is the wrong answer two students gave to one item listed first for it, with 2 students, and the wrong
+    answer written as code shown as not a plain answer?"""
     _, planted, _ = graded
     _, _, text = ran_report
     rows = by_grade_id(Page(text).table("Answers of the students without full marks"))
-    assert rows["test-q10"][1] == "2"
-    assert rows["test-q10"][2] == f"{planted.replace(chr(34), chr(39))}: 2 students"
-    assert rows["test-q2"][2] == "(not a plain answer): 1 student"
+    assert rows[planted["last"].test_cell][1] == "2"
+    assert rows[planted["last"].test_cell][2] == f"'{planted['last'].wrong}': 2 students"
+    assert rows[planted["second"].test_cell][2] == "(not a plain answer): 1 student"
 
 
 @pytest.mark.nbgrader
 def test_the_histogram_has_alt_text_and_the_ungradeable_and_missing_are_listed(ran_report, graded):
-    """Does the page show the histogram with alt text, list the ungradeable and the missing, and the written item?"""
-    texts = source_texts(graded[0])
+    """Does the page show the histogram with alt text, list the ungradeable and the missing, the written items
+    awaiting marks, and does the terminal give the mean and the planted item among the hardest?"""
+    root, planted, _ = graded
+    texts = source_texts(root)
     _, printed, text = ran_report
     page = Page(text)
     (alt,) = page.images
-    assert "5 graded students" in alt and "80–100%: 5 students" in alt
-    assert re.search(r"<strong>fay</strong>: no graded copy of myths_and_facts.ipynb", text)
+    assert "5 graded students" in alt
+    assert re.search(rf"<strong>fay</strong>: no graded copy of {ASSIGNMENT}.ipynb", text)
     assert "no submission: gus" in text
-    assert page.table("Written answers")[0][:4] == [f"{texts['task-explain-myth'].label} (task-explain-myth)", "4",
-                                                    "0", "5"]
-    assert printed.splitlines()[0] == "myths_and_facts: 5 student(s) graded, mean 15.2 of 16 automatic points."
-    assert f"  {texts['test-q10'].label}: difficulty 0.60; most common wrong answer 'myth' (2)" in printed
+    source = nbformat.read(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"] for c in source.cells
+              if c.metadata.get("nbgrader", {}).get("points") is not None}
+    written = [gid for gid in texts if not texts[gid].key]
+    assert [row[:4] for row in page.table("Written answers")] == [
+        [f"{texts[gid].label} ({gid})", f"{points[gid]:g}", "0", "5"] for gid in written]
+    full = sum(p for gid, p in points.items() if gid not in written)
+    lost = 2 * planted["last"].points + planted["first"].points + planted["second"].points
+    assert printed.splitlines()[0] == (f"{ASSIGNMENT}: 5 student(s) graded, mean {(5 * full - lost) / 5:.1f} of "
+                                       f"{full:g} automatic points.")
+    assert (f"  {texts[planted['last'].test_cell].label}: difficulty 0.60; most common wrong answer "
+            f"'{planted['last'].wrong}' (2)") in printed
 
 
 @pytest.mark.nbgrader

@@ -184,17 +184,19 @@ def export_grades(assignment: str, root: Path | str, out: Path | str | None = No
                            f"import FILE` first")
     by_id = {g.student_id: g for g in grades}
     members: list[Member] = roster.members if roster else []
+    column = _platform_column(fmt, assignment, roster.columns, platform_id) if roster else None
     exported = [by_id[m.student_id] for m in members if m.student_id in by_id] if roster else grades
     if not allow_unmarked:
         _refuse_unmarked(exported)
     out = Path(out) if out else root / "exports" / f"{assignment}-{SUFFIX[fmt]}"
-    if roster is None:
+    max_score = sum(points for *_, points in items)
+    warnings: list[str] = []
+    if column is None:
         data = _csv_file(items, grades, assignment)
-        not_in_roster, no_submission = [], [g.name for g in grades if not g.submitted]
+        not_in_roster = []
+        no_submission = [f"{g.name} ({g.student_id})" for g in grades if not g.submitted]
         rows = len(grades)
     else:
-        column = _platform_column(fmt, assignment, roster.columns, platform_id)
-        max_score = next((g.max_score for g in grades), 0.0)
         data = platform_file(fmt, column.title, column.id, max_score,
                              [PlatformGrade(m, _grade(by_id.get(m.student_id)), _feedback(by_id.get(m.student_id)))
                               for m in members])
@@ -206,7 +208,7 @@ def export_grades(assignment: str, root: Path | str, out: Path | str | None = No
         warnings = _points_warning(fmt, column, assignment, max_score)
     write_atomically(out, data)
     left_empty = [f"{g.name} ({g.student_id})" for g in exported if g.unmarked]
-    return ExportResult(out, rows, not_in_roster, no_submission, left_empty, warnings if roster else [])
+    return ExportResult(out, rows, not_in_roster, no_submission, left_empty, warnings)
 
 
 def _points_warning(platform: str, column: Column, assignment: str, max_score: float) -> list[str]:

@@ -8,7 +8,7 @@ import contextlib
 import io
 
 import pytest
-from lms_platforms import (
+from support.lms_platforms import (
     ImportAborted,
     PlatformUser,
     blackboard_download,

@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from lms_platforms import PlatformUser, blackboard_download, canvas_gradebook_export, moodle_participants
+from support.lms_platforms import PlatformUser, blackboard_download, canvas_gradebook_export, moodle_participants
 
 from course.cli import main
 from course.grading.nbgrader_run import db_url

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["PLATFORMS", "Column", "Member", "PlatformGrade", "RosterFileError", "decode_rows", "detect_platform",
-           "platform_file", "read_members"]
+           "grade_text", "moodle_identifier", "platform_file", "read_members", "safe_text"]
 
 PLATFORMS = ("canvas", "moodle", "blackboard")
 DEFAULT_ID_COLUMN = {"canvas": "SIS Login ID", "moodle": "Username", "blackboard": "Username"}

@@ -102,6 +102,7 @@ def test_summary_names_the_three_hardest_items_and_their_commonest_wrong_answer(
     lines = report.summary().splitlines()
     assert lines[0] == "myths: 5 student(s) graded, mean 3.2 of 5 automatic points."
     assert "Could not be graded (1): fay." in lines and "No submission (1): gus." in lines
+    assert "Written answers awaiting your mark (3): bob, dan, eve." in lines
     assert lines[-3:] == ["  test-q2: difficulty 0.50; most common wrong answer (not a plain answer) (1)",
                           "  test-q1: difficulty 0.60; most common wrong answer 'fact' (2)",
                           "  test-q3: difficulty 0.60; most common wrong answer 'fact' (2)"]

@@ -169,6 +169,9 @@ class CohortReport:
             lines.append(f"No submission ({len(self.missing)}): {', '.join(self.missing)}.")
         if self.not_autograded:
             lines.append(f"Submitted but not autograded yet: {', '.join(self.not_autograded)}.")
+        awaiting = [row.id for row in self.students if row.awaiting]
+        if awaiting:
+            lines.append(f"Written answers awaiting your mark ({len(awaiting)}): {', '.join(awaiting)}.")
         hardest = self.hardest()
         if hardest:
             lines.append("Hardest items:")

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from grading_fixtures import answered, cell, released_course, submitted_hashes, write_submission
+from support.grading import answered, cell, released_course, submitted_hashes, write_submission
 
 from course.grading.cohort import autograde_cohort
 from course.grading.report import NO_ANSWER, NOT_PLAIN, Item, Student, analyse, read_answers, report_html

@@ -132,8 +132,9 @@ def test_records_are_read_only_and_name_what_is_missing():
 def test_validate_command_summarises_good_content(capsys):
     """Does `course validate` exit 0 with a one-line summary of what it loaded?"""
     assert main(["validate"]) == 0
-    out = capsys.readouterr().out.strip()
-    assert out.startswith("OK: ") and "modules" in out and "references" in out and "\n" not in out
+    summary, notebooks = capsys.readouterr().out.strip().splitlines()
+    assert summary.startswith("OK: ") and "modules" in summary and "references" in summary
+    assert notebooks.startswith(("Notebooks checked: ", "No notebooks/ folder beside the content"))
 
 
 def test_validate_command_lists_problems(content_dir, capsys):

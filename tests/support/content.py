@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
+
+import yaml
 
 from course.content import data_directory
 
@@ -27,3 +30,33 @@ def edit(folder: Path, name: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def rewrite(folder: Path, name: str, change) -> list:
+    """Load ``folder/name.yaml``, let ``change(records)`` edit the records in place, and write them back."""
+    path = folder / f"{name}.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(records)
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return records
+
+
+def edited_copy(tmp_path: Path) -> Path:
+    """A copy of the content as a trainer might edit it: the first cue-reading scenario renamed (id and title)
+    and one more check-your-understanding question for the first module that has any."""
+    folder = content_folder(tmp_path, name="edited-data")
+
+    def rename_scenario(scenarios):
+        scenarios[0]["id"] = f"renamed-{scenarios[0]['id']}"
+        scenarios[0]["title"] = f"A renamed moment: {scenarios[0]['title']}"
+
+    def add_question(checks):
+        first = checks[0]
+        added = copy.deepcopy(first)
+        added["id"] = f"added-{first['id']}"
+        added["prompt"] = f"An added question: {first['prompt']}"
+        checks.insert(1, added)
+
+    rewrite(folder, "scenarios", rename_scenario)
+    rewrite(folder, "checks", add_question)
+    return folder

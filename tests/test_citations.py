@@ -15,6 +15,7 @@ NOTEBOOK_FOLDER = notebooks_directory(data_directory())
 NOTEBOOKS = sorted(NOTEBOOK_FOLDER.glob("*.ipynb")) if NOTEBOOK_FOLDER else []
 
 
+@pytest.mark.content
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_citations_are_in_the_reference_list(path: Path):
     """Does every citation in this notebook's text name a reference listed at its end, and every id exist?"""
@@ -23,6 +24,7 @@ def test_citations_are_in_the_reference_list(path: Path):
     assert [str(p) for p in problems] == []
 
 
+@pytest.mark.content
 def test_every_module_has_its_notebook_and_every_notebook_a_module():
     """Does every module in modules.yaml have its notebook, and is every notebook a module's?"""
     if NOTEBOOK_FOLDER is None:

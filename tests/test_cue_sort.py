@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from support.content import content_folder
 
 from course import cue_sort
 from course.content import check_content, load_content
@@ -155,8 +153,7 @@ def test_the_model_rejects_an_unknown_cue_or_group(progress):
 ], ids=["disengagement-without-kind", "engagement-with-kind"])
 def test_a_cue_with_the_wrong_kind_is_named_precisely(tmp_path, change, record):
     """Does validation name the file and record when a cue's kind does not fit its group, and say what is expected?"""
-    data = Path(load_content().directory)
-    copy = shutil.copytree(data, tmp_path / "data")
+    copy = content_folder(tmp_path)
     path = copy / "cue_sort.yaml"
     old, new = change
     text = path.read_text(encoding="utf-8")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 
 import pytest
+from support.content import content_folder
 
 from course import risk_vignettes, signposting
 from course.content import ContentError, check_content, load_content
@@ -114,8 +114,7 @@ def test_whole_activity_right_first_time(progress):
 
 def test_unknown_risk_factor_in_a_vignette_is_named(tmp_path, monkeypatch):
     """Does a vignette that offers a factor not in risk_factors.yaml fail with file, record, field and choices?"""
-    data = tmp_path / "data"
-    shutil.copytree(load_content().directory, data)
+    data = content_folder(tmp_path)
     text = (data / "vignettes.yaml").read_text(encoding="utf-8")
     (data / "vignettes.yaml").write_text(text.replace("- id: drugs-alcohol", "- id: drink-problem", 1),
                                          encoding="utf-8")

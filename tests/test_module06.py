@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from support.content import content_folder, rewrite
+from support.shown import image_alt
 
 from course import myth_or_fact, repair_simulator
-from course.content import load_content
+from course.content import check_content, load_content
 from course.models.repair import simulate
 
 SOURCE_MYTHS = {"attached-because-gave-birth", "secure-attachment-is-love", "cannot-read-baby-so-insecure",
@@ -116,10 +118,6 @@ def test_a_learner_can_work_through_every_statement(progress):
 
 # --- repair_simulator --------------------------------------------------------------------------------------
 
-def image_alt(html_text: str) -> str:
-    return re.search(r'alt="([^"]*)"', html_text).group(1)
-
-
 def test_the_simulator_is_labelled_a_teaching_model():
     """Do the widget's title, the figure's caption and its alt text all say it is a teaching model, not data?"""
     sim = repair_simulator()
@@ -181,23 +179,16 @@ def test_bad_starting_settings_are_refused_clearly():
 
 def test_a_trainers_mistake_in_a_statement_is_named_precisely(tmp_path):
     """A statement with a third option and a wrong prompt: are both reported with file, line, record and field?"""
-    from pathlib import Path
+    data = content_folder(tmp_path, "myths")
 
-    from course.content import check_content
+    def mistype(myths):
+        myths[0]["question"]["prompt"] = "True or false?"
+        myths[0]["question"]["options"][1]["id"] = "maybe"
 
-    repo = Path(__file__).resolve().parent.parent
-    data = tmp_path / "data"
-    (data / "schema").mkdir(parents=True)
-    for name in ("references.yaml", "modules.yaml", "schema/common.schema.json", "schema/references.schema.json",
-                 "schema/modules.schema.json", "schema/myths.schema.json"):
-        (data / name).write_text((repo / "data" / name).read_text(encoding="utf-8"), encoding="utf-8")
-    records = (repo / "data" / "myths.yaml").read_text(encoding="utf-8")
-    records = records.replace("    prompt: Myth or fact?\n", "    prompt: True or false?\n", 1)
-    records = records.replace("      - id: fact\n", "      - id: maybe\n", 1)
-    (data / "myths.yaml").write_text(records, encoding="utf-8")
+    myths = rewrite(data, "myths", mistype)
     _, problems = check_content(data)
-    assert [str(p) for p in problems] == [
-        "data/myths.yaml:12: record 'attached-because-gave-birth', field 'question.prompt': "
-        "'Myth or fact?' was expected",
-        "data/myths.yaml:21: record 'attached-because-gave-birth', field 'question.options[1].id': "
+    assert [re.sub(r":\d+:", ":N:", str(p), count=1) for p in problems] == [
+        f"data/myths.yaml:N: record '{myths[0]['id']}', field 'question.prompt': 'Myth or fact?' was expected",
+        f"data/myths.yaml:N: record '{myths[0]['id']}', field 'question.options[1].id': "
         "expected one of 'myth', 'fact', got text 'maybe'"]
+    assert all(p.line for p in problems)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from support.shown import image_alt
+
 from course import learning_record, myth_or_fact, reflection
 from course.content import load_content
 
@@ -13,10 +15,6 @@ def row(widget, module: str) -> list[str]:
     match = re.search(rf"<tr><th scope='row'[^>]*>{module} [^<]*</th>(.*?)</tr>", widget.table.value)
     assert match, f"no row for module {module}"
     return re.findall(r"<td>(.*?)</td>", match.group(1))
-
-
-def image_alt(html_text: str) -> str:
-    return re.search(r'alt="([^"]*)"', html_text).group(1)
 
 
 def test_an_empty_record_says_nothing_is_recorded_yet(progress):

@@ -74,7 +74,8 @@ def test_course_validate_checks_the_notebooks_too(tmp_path, capsys):
     folder.mkdir()
     for module in content["modules"]:
         notebook(folder / module.notebook, "No claims here.", content["references"][0].id)
-    target, stray = content["modules"][-1].notebook, content["references"][-1].cite
+    target = content["modules"][-1].notebook
+    stray = next(r.cite for r in reversed(content["references"]) if cited(f"({r.cite})", set()))
     notebook(folder / target, f"A claim ({stray}).", content["references"][0].id)
     assert main(["validate", str(content.directory), "--notebooks", str(folder)]) == 1
     assert capsys.readouterr().err.splitlines()[1:] == [

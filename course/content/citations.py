@@ -14,8 +14,10 @@ from pathlib import Path
 
 from course.content.problems import Problem
 
-__all__ = ["cited", "listed_ids", "notebook_problems", "notebooks_problems"]
+__all__ = ["COURSE_PAGES", "cited", "listed_ids", "notebook_problems", "notebooks_problems"]
 
+# Notebooks that are course pages rather than modules (no module in modules.yaml, no reference list needed).
+COURSE_PAGES = ("glossary.ipynb",)
 CITATION = re.compile(r"\(([^()]*?\b(?:1[89]\d\d|20\d\d)\b[^()]*?)\)")
 AUTHOR_YEAR = re.compile(r"[A-Z][A-Za-z'-]+.*\b(1[89]\d\d|20\d\d)$")
 
@@ -82,9 +84,9 @@ def notebooks_problems(folder: Path, modules: Iterable[Mapping], references: Map
     problems = [Problem(f"{label_root}/{name}", None, None, None, f"is missing (module {module} in modules.yaml)")
                 for name, module in listed.items() if name not in present]
     problems += [Problem(f"{label_root}/{name}", None, None, None, "is not the notebook of any module in modules.yaml")
-                 for name in present if name not in listed]
+                 for name in present if name not in listed and name not in COURSE_PAGES]
     for name, path in present.items():
-        if name in listed:
+        if name in listed or name in COURSE_PAGES:
             problems += notebook_problems(path, references, label=f"{label_root}/{name}",
-                                          needs_list=listed[name] != "00")
+                                          needs_list=name in listed and listed[name] != "00")
     return problems

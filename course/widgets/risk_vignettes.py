@@ -13,12 +13,27 @@ from course.content import Record, load_content
 from course.models.activity import ActivityRun, Choice, Item, Question, paragraphs
 from course.progress import Progress, learner_progress
 from course.views.activity import ActivityWidget
+from course.widgets.signposting import contacts_by_urgency
 
 __all__ = ["risk_vignettes"]
 
 MODULE = "04"
 FACTORS_PROMPT = "Which risk factors are present?"
 NEXT_STEP_PROMPT = "What is the most appropriate next step?"
+
+
+class VignetteWidget(ActivityWidget):
+    """The usual activity view, plus who the family could contact once a case has been checked."""
+
+    def __init__(self, run: ActivityRun, title: str, contacts: dict[str, list[Record]]):
+        self.contacts = contacts
+        super().__init__(run, title)
+
+    def footer_html(self) -> str:
+        contacts = self.contacts.get(self.run.item.id)
+        if not contacts:
+            return ""
+        return f'<div class="sa-vignette-contacts"><h5>Who to contact</h5>{contacts_by_urgency(contacts)}</div>'
 
 
 def vignette_item(vignette: Record, risk_factors: Sequence[Record]) -> Item:
@@ -35,10 +50,12 @@ def vignette_item(vignette: Record, risk_factors: Sequence[Record]) -> Item:
                 tuple(vignette.references))
 
 
-def risk_vignettes(*, progress: Progress | None = None) -> ActivityWidget:
-    """Work through the risk-factor vignettes one case at a time."""
+def risk_vignettes(*, progress: Progress | None = None) -> VignetteWidget:
+    """Work through the risk-factor vignettes one case at a time, seeing who to contact once each is checked."""
     content = load_content()
     vignettes = [v for v in content["vignettes"] if v.module == MODULE]
     items = [vignette_item(v, content["risk_factors"]) for v in vignettes]
+    contacts = {c.id: c for c in content.get("signposting", ())}
     run = ActivityRun(keys.RISK_VIGNETTES, MODULE, items, noun="vignette", progress=progress or learner_progress())
-    return ActivityWidget(run, "When bonding is harder: case vignettes")
+    return VignetteWidget(run, "When bonding is harder: case vignettes",
+                          {v.id: [contacts[c] for c in v.get("contacts", ())] for v in vignettes})

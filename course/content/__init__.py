@@ -5,9 +5,9 @@ at once, each naming the file, the line, the record id, the field and what was e
 fails validation is never used, not even in part.
 
 Each ``data/NAME.yaml`` holds a list of records and is checked against ``data/schema/NAME.schema.json``
-(JSON Schema, so editors can autocomplete), then against rules a schema cannot express: unique ids, a
-question's ``correct`` naming options it has, ``references`` naming entries of ``references.yaml``, and
-``module`` naming a module of ``modules.yaml``.
+(JSON Schema, so editors can autocomplete), then against the rules a schema cannot express
+(``course.content.rules``), and, for ``course validate``, the notebooks' citations
+(``course.content.citations``). This is the bottom layer: it imports nothing else of the course.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""The accessible slider behaves like a widget slider from Python, and always has a label and words."""
+"""The accessible controls (slider, choice group) behave like widgets from Python, and always have a label."""
 
 from __future__ import annotations
 
 import pytest
+import traitlets
 
-from course.controls import LabelledSlider
+from course.controls import ChoiceGroup, LabelledSlider
 
 
 def test_setting_the_value_snaps_to_a_step_stays_in_range_and_is_said_in_words():
@@ -32,3 +33,44 @@ def test_the_browser_side_ties_the_label_to_a_native_range_input():
     assert 'input.type = "range"' in esm and "label.append(text, input, readout)" in esm
     assert 'setAttribute("aria-valuetext"' in esm
     assert 'setAttribute("data-lm-suppress-shortcuts", "true")' in esm
+
+
+def test_a_choice_accepts_only_its_own_options():
+    """Can a choice be set to one of its options and back to none, and is anything else refused by name?"""
+    choice = ChoiceGroup("How is the baby feeling?", [("Content", "content"), ("Hungry", "hungry")])
+    assert choice.value is None
+    choice.value = "hungry"
+    assert choice.value == "hungry"
+    choice.value = None
+    with pytest.raises(traitlets.TraitError, match=r"How is the baby feeling\?: 'tired' is not one of the options"):
+        choice.value = "tired"
+    assert [text for text, _ in choice.options] == ["Content", "Hungry"]
+
+
+def test_a_choice_needs_a_question_and_options():
+    """Is a choice with no question, or nothing to choose from, refused with a clear reason?"""
+    with pytest.raises(ValueError, match="says what is being asked"):
+        ChoiceGroup("  ", [("Yes", "yes")])
+    with pytest.raises(ValueError, match="at least one option"):
+        ChoiceGroup("Is it a cue?", [])
+
+
+def test_scenario_answers_are_native_radio_groups_named_by_their_question(tmp_path):
+    """Does each one-answer question of an activity draw a radio group (one tab stop, arrow keys) named by it?"""
+    from course.progress import Progress
+    from course.widgets.cue_scenarios import cue_scenarios
+
+    widget = cue_scenarios(progress=Progress(tmp_path))
+    single = [q for q in widget.run.item.questions if not q.multiple]
+    controls = [c for c in widget.answer_controls if isinstance(c, ChoiceGroup)]
+    assert single and [c.label for c in controls] == [q.prompt for q in single]
+    for question, control in zip(widget.run.item.questions, widget.answer_controls, strict=True):
+        if question.multiple:
+            for box in control.children:
+                box.value = box.option_id in question.correct
+        else:
+            control.value = next(iter(question.correct))
+    widget.check_button.click()
+    recorded = Progress(tmp_path).attempts(activity="cue-scenarios")
+    assert recorded and all(a.correct for a in recorded)
+    assert all(c.disabled for c in controls), "a checked answer should no longer change"

@@ -134,7 +134,7 @@ def test_signposting_shows_every_contact_under_its_urgency_in_words():
     """Is every contact shown, with how and when, under a heading that says its urgency in words?"""
     shown = signposting().value
     contacts = load_content()["signposting"]
-    sections = dict(re.findall(r'<section class="sa-urgency-(\w+)"><h4>(.*?)</section>', shown, re.S))
+    sections = dict(re.findall(r'<section class="sa-urgency-(\w+)"><h3>(.*?)</section>', shown, re.S))
     assert list(sections) == ["emergency", "urgent", "soon", "routine"], "most urgent first"
     for contact in contacts:
         section = sections[contact.urgency]

@@ -81,7 +81,7 @@ class CpdRecordWidget(widgets.VBox):
         self.export_button.on_click(lambda _: self.export())
         super().__init__([
             widgets.HTML(
-                "<h4>CPD record: your details and reflective account</h4><p>Your record of learning from this "
+                "<h3>CPD record: your details and reflective account</h3><p>Your record of learning from this "
                 "course: the modules and activities you did, your scores, your reflections and a reflective account, "
                 "as a PDF you can keep. The "
                 "account below is <em>in the style of</em> the NMC revalidation reflective account form; for "
@@ -90,7 +90,7 @@ class CpdRecordWidget(widgets.VBox):
             self.name,
             self.estimate_note,
             self.hours,
-            widgets.HTML("<h5>Reflective account</h5>"),
+            widgets.HTML("<h4>Reflective account</h4>"),
             self.nature, self.learned, self.practice,
             widgets.HTML("<p><strong>Which themes of the Code is this relevant to?</strong> (tick one or more)</p>"),
             widgets.VBox(list(self.theme_boxes.values())),

@@ -32,7 +32,7 @@ def signposting(urgency: str | None = None) -> widgets.HTML:
             continue
         items = "".join(f"<li><strong>{html.escape(c.name)}</strong>. <em>When:</em> {html.escape(c.when)} "
                         f"<em>How:</em> {html.escape(c.how)}</li>" for c in group)
-        sections.append(f'<section class="sa-urgency-{level}"><h4>{html.escape(heading)}</h4>'
+        sections.append(f'<section class="sa-urgency-{level}"><h3>{html.escape(heading)}</h3>'
                         f"<p>{html.escape(meaning)}</p><ul>{items}</ul></section>")
     widget = widgets.HTML("<h3>Who to contact, and how soon</h3>" + "".join(sections),
                           layout=widgets.Layout(max_width="820px"))

@@ -171,6 +171,14 @@ class ActivityWidget(widgets.VBox):
                     box.value = False
         self.feedback.value = live_region("")
         self._sync_buttons()
+        self._focus_first(c for c in self.answer_controls if c.question.id in wrong)
+
+    def _focus_first(self, controls) -> None:
+        """Put keyboard focus on the first of ``controls`` (a radio group, or the first of its tick boxes), so a
+        keyboard user is not left on the button that has just been disabled."""
+        for control in controls:
+            (control if isinstance(control, ChoiceGroup) else control.children[0]).focus()
+            return
 
     def _show_answer(self) -> None:
         self.run.reveal()
@@ -180,3 +188,4 @@ class ActivityWidget(widgets.VBox):
     def _next(self) -> None:
         self.run.next()
         self._render_item()
+        self._focus_first(self.answer_controls)

@@ -111,6 +111,7 @@ function render({ model, el }) {
   fieldset.className = "sa-choice";
   const legend = document.createElement("legend");
   legend.className = "sa-choice-legend";
+  let pending = null;
   const draw = () => {
     legend.textContent = model.get("label");
     const inputs = model.get("options").map(([text, value]) => {
@@ -123,10 +124,12 @@ function render({ model, el }) {
       input.disabled = model.get("disabled");
       // The arrow keys choose an option instead of JupyterLab's notebook shortcuts taking them.
       input.setAttribute("data-lm-suppress-shortcuts", "true");
+      // Sent as a message, not a state change: ipywidgets holds back a state change while the previous one
+      // is unanswered, so a quick Tab and Enter could press Check before the last choice reached Python.
       input.addEventListener("change", () => {
         if (input.checked) {
-          model.set("value", value);
-          model.save_changes();
+          pending = value;
+          model.send({ choose: value });
         }
       });
       const text_ = document.createElement("span");
@@ -137,6 +140,11 @@ function render({ model, el }) {
     fieldset.replaceChildren(legend, ...inputs);
   };
   const update = () => {
+    // Python's answer to an earlier choice while a later one is on its way: keep what the learner sees.
+    if (pending !== null) {
+      if (model.get("value") !== pending) return;
+      pending = null;
+    }
     for (const input of fieldset.querySelectorAll("input")) {
       input.checked = model.get("value") === input.value;
       input.disabled = model.get("disabled");
@@ -146,7 +154,18 @@ function render({ model, el }) {
   model.on("change:options", draw);
   model.on("change:label", draw);
   model.on("change:value", update);
-  model.on("change:disabled", update);
+  model.on("change:disabled", () => { pending = null; update(); });
+  // focus() from Python, to the chosen option or the first, as Tab into the group would. Asked for by a synced
+  // flag rather than a message, so a request made before the group is drawn is not lost.
+  const takeFocus = () => {
+    if (!model.get("wants_focus")) return;
+    const inputs = [...fieldset.querySelectorAll("input")];
+    (inputs.find((input) => input.checked) || inputs[0])?.focus();
+    model.set("wants_focus", false);
+    model.save_changes();
+  };
+  model.on("change:wants_focus", takeFocus);
+  requestAnimationFrame(takeFocus);
   el.append(fieldset);
 }
 export default { render };
@@ -177,6 +196,7 @@ class ChoiceGroup(anywidget.AnyWidget):
     options = traitlets.List().tag(sync=True)
     value = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+    wants_focus = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, label: str, options, value: str | None = None, **kwargs):
         if not label.strip():
@@ -185,6 +205,16 @@ class ChoiceGroup(anywidget.AnyWidget):
         if not pairs:
             raise ValueError(f"{label}: a choice needs at least one option")
         super().__init__(label=label, options=pairs, value=value, **kwargs)
+        self.on_msg(self._chosen_in_page)
+
+    def _chosen_in_page(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and "choose" in content and not self.disabled:
+            self.value = content["choose"]
+
+    def focus(self) -> None:
+        """Put keyboard focus on the group (its chosen option, or the first), once it is on the page."""
+        self.wants_focus = False
+        self.wants_focus = True
 
     @traitlets.validate("value")
     def _one_of_the_options(self, proposal):

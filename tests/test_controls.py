@@ -74,3 +74,18 @@ def test_scenario_answers_are_native_radio_groups_named_by_their_question(tmp_pa
     recorded = Progress(tmp_path).attempts(activity="cue-scenarios")
     assert recorded and all(a.correct for a in recorded)
     assert all(c.disabled for c in controls), "a checked answer should no longer change"
+
+
+def test_a_choice_made_in_the_page_arrives_as_a_message_and_is_checked():
+    """Does an option chosen in the page (sent as a message) become the value, unless the group is disabled
+    or the message names no option?"""
+    choice = ChoiceGroup("How is the baby feeling?", [("Content", "content"), ("Hungry", "hungry")])
+    choice._handle_custom_msg({"choose": "hungry"}, [])
+    assert choice.value == "hungry"
+    choice.disabled = True
+    choice._handle_custom_msg({"choose": "content"}, [])
+    assert choice.value == "hungry"
+    choice.disabled = False
+    choice._handle_custom_msg({"choose": "tired"}, [])
+    choice._handle_custom_msg({"something": "else"}, [])
+    assert choice.value == "hungry"

@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 from learner import tab
 from playwright.sync_api import Error, sync_playwright
@@ -196,6 +197,7 @@ class LearnerServer:
     course_home: Path
     limits: object
     log: Path
+    probe: str = "probe.ipynb"
 
     def page_url(self, notebook: str) -> str:
         return f"{self.url}/voila/render/{notebook}?token={self.token}"
@@ -222,6 +224,13 @@ def learner_server(chromium_path, tmp_path_factory) -> LearnerServer:
     root, home = base / "notebooks", base / "course_home"
     shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     home.mkdir()
+    # A page that is quick to open, for the tests of kernels: one button that answers when pressed.
+    probe = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+    probe.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell(
+        "import ipywidgets as w\nb = w.Button(description='Press me')\n"
+        "b.on_click(lambda _: setattr(b, 'description', 'Pressed'))\nb")]
+    nbformat.write(probe, root / LearnerServer.probe)
     env = environment({**os.environ, "COURSE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(base / "runtime")})
     env.pop("COURSE_DATA", None)
     limits = ServerLimits(idle_seconds=4, check_every_seconds=1, max_kernels=6)

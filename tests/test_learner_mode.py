@@ -9,6 +9,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -106,6 +107,63 @@ def test_make_learn_serves_the_course_map_on_localhost_behind_a_token(tmp_path):
         assert "<title>Module 00: Start here</title>" in page and '<main id="course-page">' in page
         assert "from course import" not in page
         assert not re.search(r'(src|href)="(https?:)?//', page), "the page loads something from another host"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+class _Config:
+    """Stands in for JupyterHub's ``c``: attribute chains that remember what was set."""
+
+    def __getattr__(self, name):
+        value = _Config()
+        setattr(self, name, value)
+        return value
+
+
+def test_the_hub_config_lands_learners_on_learner_mode_of_their_own_server():
+    """Do the printed jupyterhub_config.py lines set the start page, the server options and the template path?"""
+    from course.learner_mode import hub_config, server_options
+
+    c = _Config()
+    exec(hub_config("course/notebooks/"), {"c": c})  # noqa: S102 - the lines a trainer pastes into their config
+    assert c.Spawner.default_url == "/voila/render/course/notebooks/00_start_here.ipynb"
+    assert c.Spawner.args == server_options()
+    assert c.Spawner.environment == {"JUPYTER_PATH": str(JUPYTER_DIR)}
+
+
+def test_a_jupyter_server_with_the_hub_options_serves_learner_mode(tmp_path):
+    """Does a Jupyter server started with the hub's options (as a hub user's server is) render module 00 with
+    the course's template at /voila/render/, behind its token?"""
+    from course.learner_mode import server_options
+
+    port, token = free_port(), "hub-test-token"
+    root = tmp_path / "home"
+    root.mkdir()
+    os.symlink(REPO / "notebooks", root / "notebooks")
+    env = environment({**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+                       "COURSE_HOME": str(tmp_path / "progress")})
+    command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True", *server_options()]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/voila/render/notebooks/00_start_here.ipynb"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.25)
+        with urllib.request.urlopen(f"{url}?token={token}", timeout=120) as response:
+            page = response.read().decode()
+        assert "<title>Module 00: Start here</title>" in page and '<main id="course-page">' in page
+        assert "How a notebook works" not in page, "a cell for JupyterLab only is on the page"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

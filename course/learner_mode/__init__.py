@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["TEMPLATE", "JUPYTER_DIR", "START_PAGE", "ServerLimits", "voila_options", "environment",
-           "render_path"]
+__all__ = ["TEMPLATE", "JUPYTER_DIR", "START_PAGE", "ServerLimits", "voila_options", "server_options",
+           "environment", "render_path", "hub_config"]
 
 TEMPLATE = "secure-attachment"
 # Holds voila/templates/secure-attachment: put it on JUPYTER_PATH and Voilà finds the template by name.
@@ -39,15 +39,26 @@ class ServerLimits:
 
 
 def voila_options(limits: ServerLimits | None = None) -> list[str]:
-    """Command-line options that give Voilà (standalone, or as a Jupyter server extension) the course's
-    template, idle-kernel culling and the kernel bound."""
+    """Command-line options that give a standalone Voilà the course's template, idle-kernel culling and the
+    kernel bound."""
+    return [*_shared_options(limits),
+            "--VoilaConfiguration.multi_kernel_manager_class=course.learner_mode.kernels.CourseKernelManager"]
+
+
+def server_options(limits: ServerLimits | None = None) -> list[str]:
+    """The same for a Jupyter server with Voilà's server extension (a JupyterHub learner's own server): learner
+    mode at ``/voila/render/...``, JupyterLab still at ``/lab`` for whoever needs it."""
+    return [*_shared_options(limits),
+            "--ServerApp.kernel_manager_class=course.learner_mode.kernels.CourseKernelManager"]
+
+
+def _shared_options(limits: ServerLimits | None) -> list[str]:
     limits = limits or ServerLimits()
     return [
         f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
         *[f"--VoilaConfiguration.extension_denylist={name}" for name in LAB_ONLY_EXTENSIONS],
-        "--VoilaConfiguration.multi_kernel_manager_class=course.learner_mode.kernels.CourseKernelManager",
         f"--MappingKernelManager.cull_idle_timeout={limits.idle_seconds}",
         f"--MappingKernelManager.cull_interval={limits.check_every_seconds}",
         "--MappingKernelManager.cull_connected=False",
@@ -66,3 +77,20 @@ def environment(base: dict[str, str] | None = None) -> dict[str, str]:
 def render_path(notebook: str) -> str:
     """The address path at which Voilà shows ``notebook`` (relative to the folder it serves)."""
     return f"voila/render/{notebook}"
+
+
+def hub_config(notebooks: str = "notebooks", limits: ServerLimits | None = None) -> str:
+    """Lines for ``jupyterhub_config.py`` that land each learner on learner mode of their own server.
+
+    ``notebooks`` is the course's notebooks folder relative to each user's server root (their home, by
+    default). Progress needs nothing: with no ``COURSE_HOME`` set, each user's is kept in their own home.
+    """
+    folder = notebooks.strip("/")
+    start = "/" + render_path(f"{folder}/{START_PAGE}" if folder else START_PAGE)
+    return "\n".join([
+        "# Secure Attachment course: learners land on learner mode (Voilà) of their own server.",
+        f"c.Spawner.default_url = {start!r}",
+        f"c.Spawner.args = {server_options(limits)!r}",
+        "# Voilà finds the course's page template here (the course must be installed in the users' environment).",
+        f"c.Spawner.environment = {{'JUPYTER_PATH': {str(JUPYTER_DIR)!r}}}",
+    ]) + "\n"

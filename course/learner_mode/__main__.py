@@ -18,7 +18,7 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
-from course.learner_mode import START_PAGE, ServerLimits, environment, render_path, voila_options
+from course.learner_mode import START_PAGE, ServerLimits, environment, hub_config, render_path, voila_options
 
 START_SECONDS = 60
 
@@ -60,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="?", default="notebooks", help="the folder of modules (default: notebooks)")
     parser.add_argument("--port", type=int, default=0, help="the port to serve on (default: any free one)")
     parser.add_argument("--no-browser", action="store_true", help="print the address instead of opening it")
+    parser.add_argument("--hub-config", metavar="FOLDER", nargs="?", const="notebooks",
+                        help="print lines for jupyterhub_config.py instead (FOLDER: the notebooks folder relative to "
+                             "each user's server root; default notebooks)")
     args = parser.parse_args(argv)
+    if args.hub_config is not None:
+        print(hub_config(args.hub_config), end="")
+        return 0
     notebooks = Path(args.notebooks).resolve()
     if not (notebooks / START_PAGE).is_file():
         parser.error(f"{notebooks} has no {START_PAGE}: give the course's notebooks folder")

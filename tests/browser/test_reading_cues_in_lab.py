@@ -159,3 +159,17 @@ def test_a_reflection_is_kept_when_the_notebook_is_opened_again(reading_cues, la
     assert reopened.output_of(REFLECTION_CELL).get_by_role("textbox").input_value() == words
     status = reopened.output_of(REFLECTION_CELL).locator('[role="status"]')
     assert "Saved in your learning record" in status.inner_text()
+
+
+def test_the_next_module_link_opens_the_next_notebook(reading_cues):
+    """Does the 'Next' link at the end of module 02 open module 03's notebook in JupyterLab?"""
+    modules = list(load_content()["modules"])
+    following = modules[[m.id for m in modules].index("02") + 1]
+    page = reading_cues.page
+    # JupyterLab's sanitiser drops aria-label from markdown, so the navigation is found by its class here.
+    navigation = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) nav.sa-module-navigation")
+    navigation.get_by_role("link", name=f"Module {following.id}: {following.title}").click()
+    page.wait_for_function("""name => {
+      const current = window.jupyterapp.shell.currentWidget;
+      return current && current.title.label === name;
+    }""", arg=following.notebook)

@@ -134,6 +134,9 @@ def test_every_reading_cues_scenario_can_be_completed_by_keyboard(reading_cues, 
             expect(group.get_by_role("radio").nth(position)).to_be_checked()
             page.keyboard.press("Tab")
         assert focused(page)["text"] == "Check answer"
+        outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                                " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        assert outline[0] != "none" and outline[1] >= 2, f"no visible focus on the Check button: {outline}"
         page.keyboard.press("Enter")
         activity.locator(".sa-right").first.wait_for()
         done.append(scenario.id)

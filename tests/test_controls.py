@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import traitlets
 
-from course.controls import ChoiceGroup, LabelledSlider
+from course.views.controls import ChoiceGroup, LabelledSlider
 
 
 def test_setting_the_value_snaps_to_a_step_stays_in_range_and_is_said_in_words():

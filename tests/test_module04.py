@@ -120,7 +120,7 @@ def test_unknown_risk_factor_in_a_vignette_is_named(tmp_path, monkeypatch):
     (data / "vignettes.yaml").write_text(text.replace("- id: drugs-alcohol", "- id: drink-problem", 1),
                                          encoding="utf-8")
     monkeypatch.setenv("COURSE_DATA", str(data))
-    with pytest.raises(ContentError, match=r"data/vignettes\.yaml: record 'low-mood-at-six-weeks', field "
+    with pytest.raises(ContentError, match=r"data/vignettes\.yaml:\d+: record 'low-mood-at-six-weeks', field "
                                            r"'factors\.options\[\d\]\.id': 'drink-problem' is not a risk factor in "
                                            r"risk_factors\.yaml \(expected one of: own-attachment-history"):
         risk_vignettes()
@@ -134,7 +134,7 @@ def test_signposting_shows_every_contact_under_its_urgency_in_words():
     """Is every contact shown, with how and when, under a heading that says its urgency in words?"""
     shown = signposting().value
     contacts = load_content()["signposting"]
-    sections = dict(re.findall(r'<section class="sa-urgency-(\w+)"><h3>(.*?)</section>', shown, re.S))
+    sections = dict(re.findall(r'<section class="sa-urgency-(\w+)"><h4>(.*?)</section>', shown, re.S))
     assert list(sections) == ["emergency", "urgent", "soon", "routine"], "most urgent first"
     for contact in contacts:
         section = sections[contact.urgency]

@@ -10,8 +10,8 @@ import html
 
 import ipywidgets as widgets
 
-from course.activity import ActivityRun, Question, Verdict
-from course.controls import ChoiceGroup
+from course.models.activity import ActivityRun, Question, Verdict
+from course.views.controls import ChoiceGroup
 
 __all__ = ["ActivityWidget", "feedback_html", "live_region", "NOTE", "RIGHT", "WRONG"]
 

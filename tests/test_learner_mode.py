@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -164,6 +165,50 @@ def test_a_jupyter_server_with_the_hub_options_serves_learner_mode(tmp_path):
             page = response.read().decode()
         assert "<title>Module 00: Start here</title>" in page and '<main id="course-page">' in page
         assert "How a notebook works" not in page, "a cell for JupyterLab only is on the page"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_a_page_past_the_kernel_bound_says_what_to_do(tmp_path):
+    """With the bound at one kernel, is a second page refused with a page that says in words what to do, and
+    fetches nothing from another host?"""
+    import nbformat
+
+    from course.learner_mode.__main__ import server_command
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    probe = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+    probe.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell("1 + 1")]
+    nbformat.write(probe, folder / "probe.ipynb")
+    port, token = free_port(), "bound-test-token"
+    env = environment({**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+                       "COURSE_HOME": str(tmp_path / "progress")})
+    limits = ServerLimits(idle_seconds=600, check_every_seconds=60, max_kernels=1)
+    server = subprocess.Popen(server_command(folder, port, token, limits), env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        page = f"http://127.0.0.1:{port}/voila/render/probe.ipynb?token={token}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.25)
+        with urllib.request.urlopen(page, timeout=120) as first:
+            assert first.status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(page, timeout=60)
+        said = refused.value.read().decode()
+        assert refused.value.code == 503
+        assert "You already have 1 course page open. Close a course page you are not using" in said
+        assert not re.search(r'(src|href)="(https?:)?//', said), "the error page loads something from another host"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -17,8 +17,9 @@ class TooManyPages(web.HTTPError):
     """The learner already has as many course pages open as the server allows."""
 
     def __init__(self, open_pages: int):
-        message = (f"You already have {open_pages} course pages open. Close a course page you are not using, "
-                   "wait a minute, then reload this page.")
+        pages = "1 course page" if open_pages == 1 else f"{open_pages} course pages"
+        message = (f"You already have {pages} open. Close a course page you are not using, wait a few minutes, "
+                   "then reload this page.")
         super().__init__(503, reason="Too many course pages open", log_message=message)
         self.message = message
 

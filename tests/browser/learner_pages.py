@@ -41,6 +41,9 @@ class LearnerPage:
         self.requests: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("websocket", lambda socket: self.requests.append(socket.url))
+        self.console_errors: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         self.ready_seconds: float | None = None
 
     def open(self) -> LearnerPage:

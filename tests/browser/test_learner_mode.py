@@ -47,6 +47,19 @@ def test_every_widget_is_drawn_with_no_error(module_page):
     assert module_page.problems() == []
 
 
+def test_the_browser_reports_no_error(module_page):
+    """Does the page load without an error in the browser's console (no extension that cannot load here)?"""
+    assert module_page.console_errors == []
+
+
+def test_every_control_can_be_reached_with_the_tab_key(module_page):
+    """Is every button, field, choice and link on the page in the Tab order (none taken out of it)?"""
+    unreachable = module_page.page.locator("main :is(button, input, textarea, select, a[href])").evaluate_all(
+        """els => els.filter(e => e.offsetParent !== null && !e.disabled && e.tabIndex < 0)
+                    .map(e => e.outerHTML.slice(0, 120))""")
+    assert unreachable == []
+
+
 def test_nothing_is_fetched_from_anywhere_else(module_page):
     """Does the page, its widgets and its kernel connection ask nothing of any host but the course's server?"""
     assert any("/api/kernels/" in url for url in module_page.requests), "the page never connected to its kernel"

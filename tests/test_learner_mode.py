@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from support.checkout import needs_checkout
 
 from course.learner_mode import JUPYTER_DIR, TEMPLATE, ServerLimits, environment, voila_options
 from course.learner_mode.kernels import CourseKernelManager, TooManyPages
@@ -82,6 +83,9 @@ def test_each_user_has_their_own_progress_folder(monkeypatch, tmp_path):
     assert homes["amina"] != homes["ben"]
 
 
+@needs_checkout
+@pytest.mark.skipif(not (REPO / ".venv" / "bin" / "python").exists(),
+                    reason="make would create .venv: run `make learn` or `make test` once first")
 def test_make_learn_serves_the_course_map_on_localhost_behind_a_token(tmp_path):
     """Does `make learn` print a 127.0.0.1 address with a token that opens module 00 as a page with no code,
     while the same page without the token is refused?"""

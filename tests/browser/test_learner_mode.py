@@ -265,3 +265,36 @@ def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, le
         assert learner_server.kernel_running(kept_open.kernel_id()), "the open tab's kernel was shut down"
         kept_open.page.get_by_role("button", name="Press me").click()
         kept_open.page.get_by_role("button", name="Pressed").wait_for()
+
+
+def test_a_tick_all_that_apply_question_can_be_answered_by_keyboard(browser, learner_server, tmp_path):
+    """Can a learner tick boxes with Tab and Space, choose with the arrow keys and check with Enter, in module
+    04's first case vignette, and is every answer saved as right?"""
+    from course.widgets.risk_vignettes import risk_vignettes
+
+    item = risk_vignettes(progress=Progress(tmp_path)).run.item  # the same first vignette the page shows
+    assert any(q.multiple for q in item.questions), "module 04's first vignette has no tick-all-that-apply question"
+    module = next(m for m in MODULES if m.id == "04")
+    with learner_tab(browser, learner_server, module.notebook) as learner:
+        page = learner.page
+        activity = page.locator(".sa-activity").filter(has=page.get_by_role("heading", name=item.title, exact=True))
+        activity.locator("input").first.focus()  # the learner has tabbed to the first answer
+        for question in item.questions:
+            if question.multiple:
+                for option in question.options:
+                    if option.id in question.correct:
+                        page.keyboard.press("Space")
+                    page.keyboard.press("Tab")
+            else:
+                position = [o.id for o in question.options].index(next(iter(question.correct)))
+                page.keyboard.press("Space" if position == 0 else "ArrowDown")
+                for _ in range(position - 1):
+                    page.keyboard.press("ArrowDown")
+                page.keyboard.press("Tab")
+        assert focused(page)["text"] == "Check answer"
+        page.keyboard.press("Enter")
+        expect(activity.locator(".sa-feedback").first).to_be_visible()
+        verdicts = [v.inner_text() for v in activity.locator(".sa-feedback").all()]
+        assert verdicts and all(v.startswith("✓") for v in verdicts), verdicts
+    recorded = [a for a in Progress(learner_server.course_home).attempts() if a.item.startswith(f"{item.id}/")]
+    assert len(recorded) == len(item.questions) and all(a.correct for a in recorded)

@@ -41,7 +41,7 @@ class SelfCarePlanWidget(widgets.VBox):
                                             layout=widgets.Layout(width="auto")) for s in area.strategies}
             own = widgets.Textarea(value=self.plan.own.get(area.id, ""), description=f"My own ideas: {area.title}",
                                    placeholder="Write your own ideas here, one per line",
-                                   style={"description_width": "initial"},
+                                   style={"description_width": "initial"}, continuous_update=False,
                                    layout=widgets.Layout(width="100%", height="4em"))
             self.strategy_boxes[area.id], self.own_text[area.id] = boxes, own
             rows += [widgets.HTML(f"<h4>{html.escape(area.title)}</h4><p>{html.escape(area.prompt)}</p>"),

@@ -298,3 +298,34 @@ def test_a_tick_all_that_apply_question_can_be_answered_by_keyboard(browser, lea
         assert verdicts and all(v.startswith("✓") for v in verdicts), verdicts
     recorded = [a for a in Progress(learner_server.course_home).attempts() if a.item.startswith(f"{item.id}/")]
     assert len(recorded) == len(item.questions) and all(a.correct for a in recorded)
+
+
+def test_a_self_care_plan_can_be_written_and_saved_by_keyboard(browser, learner_server, tmp_path):
+    """Can a learner tick an idea with Space, type their own, and save the plan with Tab and Enter, every word kept?"""
+    from course import keys
+    from course.models.self_care import SelfCarePlan
+    from course.widgets.self_care_plan import self_care_plan
+
+    widget = self_care_plan(progress=Progress(tmp_path))
+    area = widget.plan.areas[0]
+    first_idea = next(iter(widget.strategy_boxes[area.id]))
+    words = "Ask my sister to come round on Tuesdays so I can sleep."
+    module = next(m for m in MODULES if m.id == "03")
+    with learner_tab(browser, learner_server, module.notebook) as learner:
+        page = learner.page
+        plan = page.locator(".sa-self-care-plan")
+        plan.locator("input[type=checkbox]").first.focus()  # the learner has tabbed to the first idea
+        page.keyboard.press("Space")
+        for _ in widget.strategy_boxes[area.id]:
+            page.keyboard.press("Tab")
+        assert focused(page)["tag"] == "TEXTAREA"
+        page.keyboard.type(words, delay=5)
+        for _ in range(60):
+            if focused(page)["text"] == "Save my plan":
+                break
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        plan.get_by_text("Saved in your learning record").wait_for()
+    saved = SelfCarePlan.from_document(widget.plan.areas,
+                                       Progress(learner_server.course_home).document(keys.SELF_CARE_PLAN))
+    assert saved.chosen[area.id] == [first_idea] and saved.own[area.id] == words

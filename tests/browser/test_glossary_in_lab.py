@@ -1,6 +1,5 @@
 """The glossary page as a learner meets it, in JupyterLab and as a web page (learner mode): type a word with the
-keyboard alone, and the list
-narrows to its meaning; the page has no serious accessibility problem."""
+keyboard alone, and the list narrows to its meaning; the page has no serious accessibility problem."""
 
 from __future__ import annotations
 

@@ -50,4 +50,4 @@ def risk_vignettes(*, progress: Progress | None = None) -> ActivityWidget:
     vignettes = [v for v in content["vignettes"] if v.module == MODULE]
     items = [vignette_item(v, content["risk_factors"]) for v in vignettes]
     run = ActivityRun("risk-vignettes", MODULE, items, noun="vignette", progress=progress)
-    return ActivityWidget(run, "When bonding is harder: case vignettes")
+    return ActivityWidget(run, f"{content.record('modules', MODULE).title}: case vignettes")

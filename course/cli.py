@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from course.content import check_content
-
 __all__ = ["main", "build_parser"]
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from course.content import check_content
+
     content, problems = check_content(args.directory)
     if problems:
         print(f"{len(problems)} problem(s) in the course content:", file=sys.stderr)

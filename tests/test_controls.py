@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.controls import LabelledSlider
+from course.views.controls import LabelledSlider
 
 
 def test_setting_the_value_snaps_to_a_step_stays_in_range_and_is_said_in_words():

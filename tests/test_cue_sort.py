@@ -9,7 +9,7 @@ import pytest
 
 from course import cue_sort
 from course.content import check_content, load_content
-from course.widgets.cue_sort import Cue, CueSortRun
+from course.models.cue_sort import Cue, CueSortRun
 
 WRONG_GROUP = {"engagement": "disengagement", "disengagement": "engagement"}
 

@@ -120,7 +120,7 @@ def test_unknown_risk_factor_in_a_vignette_is_named(tmp_path, monkeypatch):
     (data / "vignettes.yaml").write_text(text.replace("- id: drugs-alcohol", "- id: drink-problem", 1),
                                          encoding="utf-8")
     monkeypatch.setenv("COURSE_DATA", str(data))
-    with pytest.raises(ContentError, match=r"data/vignettes\.yaml: record 'low-mood-at-six-weeks', field "
+    with pytest.raises(ContentError, match=r"data/vignettes\.yaml:\d+: record 'low-mood-at-six-weeks', field "
                                            r"'factors\.options\[\d\]\.id': 'drink-problem' is not a risk factor in "
                                            r"risk_factors\.yaml \(expected one of: own-attachment-history"):
         risk_vignettes()

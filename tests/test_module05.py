@@ -54,7 +54,7 @@ def test_claim_shows_the_claim_and_every_piece_of_evidence_with_its_citation():
     assert "The claim:" in body and "corpus callosum" in body and "The parent leaflet" in body
     prompts = [control.question.prompt for control in widget.answer_controls]
     assert prompts[0].startswith("Evidence 1: Reviews of the brain-scan research")
-    assert "(Bishop & Wahlsten 1997; Luders et al. 2014)." in prompts[0]
+    assert "(Bishop & Wahlsten 1997; Luders et al. 2014; Ardekani et al. 2013)." in prompts[0]
     assert "(Ingalhalikar et al. 2014; Hänggi et al. 2014)." in prompts[1]
     assert "(Hirsch et al. 2019)." in prompts[2]
     assert prompts[3].startswith("Your verdict")

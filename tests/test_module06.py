@@ -8,7 +8,7 @@ import pytest
 
 from course import myth_or_fact, repair_simulator
 from course.content import load_content
-from course.repair_model import simulate
+from course.models.repair import simulate
 
 SOURCE_MYTHS = {"attached-because-gave-birth", "secure-attachment-is-love", "cannot-read-baby-so-insecure",
                 "responding-spoils-babies"}

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from course.repair_model import simulate
+from course.models.repair import simulate
 
 LEVELS = [i / 10 for i in range(11)]
 SEEDS = range(40)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from course.activity_view import ActivityWidget
-from course.progress import Progress
-from course.scenario import scenario_activity, scenarios_for
+from course import keys
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
+from course.views.scenario import scenario_activity, scenarios_for
 
 __all__ = ["cue_scenarios"]
 
@@ -15,4 +16,4 @@ def cue_scenarios(topic: str | None = None, *, progress: Progress | None = None)
     """Work through the cue-reading scenarios one at a time, optionally only those on one topic."""
     scenarios = scenarios_for("scenarios", MODULE, topic, "cue-reading scenarios")
     title = "Reading cues: scenarios" + (f" about {topic}" if topic else "")
-    return scenario_activity(scenarios, "cue-scenarios", MODULE, title, progress=progress)
+    return scenario_activity(scenarios, keys.CUE_SCENARIOS, MODULE, title, progress=progress or learner_progress())

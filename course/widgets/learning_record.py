@@ -1,6 +1,6 @@
 """Module 07's learning record: what the learner has done so far, module by module, from their progress only.
 
-The counting (``module_records``, in ``course.cpd`` so the CPD record's PDF says the same) is plain Python that
+The counting (``module_records``, in ``course.models.cpd`` so the CPD record's PDF says the same) is plain Python that
 can be checked without Jupyter; the widget draws it as a table, a figure with a text alternative, and the
 reflections the learner has saved.
 """
@@ -13,13 +13,13 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
-from course.activity import paragraphs
-from course.activity_view import NOTE, feedback_html
 from course.content import load_content
-from course.cpd import ModuleRecord, knowledge_check_scores, module_records
+from course.models.activity import paragraphs
+from course.models.cpd import ModuleRecord, knowledge_check_scores, module_records
 from course.plots import figure_html
 from course.plots.learning_record import describe, learning_record_figure
 from course.progress import Progress, Reflection, learner_progress
+from course.views.activity import NOTE, feedback_html
 
 __all__ = ["learning_record"]
 

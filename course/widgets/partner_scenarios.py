@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from course.activity_view import ActivityWidget
-from course.progress import Progress
-from course.scenario import scenario_activity, scenarios_for
+from course import keys
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
+from course.views.scenario import scenario_activity, scenarios_for
 
 __all__ = ["partner_scenarios"]
 
@@ -15,4 +16,4 @@ def partner_scenarios(topic: str | None = None, *, progress: Progress | None = N
     """Work through the father-and-partner scenarios one at a time, optionally only those on one topic."""
     scenarios = scenarios_for("partner_scenarios", MODULE, topic, "partner scenarios")
     title = "Fathers and partners as main carers: scenarios" + (f" about {topic}" if topic else "")
-    return scenario_activity(scenarios, "partner-scenarios", MODULE, title, progress=progress)
+    return scenario_activity(scenarios, keys.PARTNER_SCENARIOS, MODULE, title, progress=progress or learner_progress())

@@ -6,8 +6,8 @@ import html
 
 import ipywidgets as widgets
 
-from course.activity_view import live_region
 from course.progress import Progress, learner_progress
+from course.views.activity import live_region
 
 __all__ = ["reflection"]
 

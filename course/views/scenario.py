@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from course.activity import ActivityRun, Item, Question, paragraphs
-from course.activity_view import ActivityWidget
 from course.content import Record, load_content
+from course.models.activity import ActivityRun, Item, Question, paragraphs
 from course.progress import Progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["scenario_item", "scenario_activity", "scenarios_for"]
 
@@ -22,7 +22,7 @@ def scenario_item(record: Record) -> Item:
 
 
 def scenario_activity(records: Sequence[Record], activity: str, module: str, title: str,
-                      progress: Progress | None = None) -> ActivityWidget:
+                      progress: Progress) -> ActivityWidget:
     run = ActivityRun(activity, module, [scenario_item(r) for r in records], noun="scenario", progress=progress)
     return ActivityWidget(run, title)
 

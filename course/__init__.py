@@ -20,7 +20,9 @@ __all__ = [
     "cpd_record",
     "cue_scenarios",
     "cue_sort",
+    "glossary",
     "knowledge_check",
+    "learner_support",
     "learning_record",
     "myth_or_fact",
     "partner_scenarios",
@@ -41,7 +43,9 @@ if TYPE_CHECKING:
     from course.widgets.cpd_record import cpd_record
     from course.widgets.cue_scenarios import cue_scenarios
     from course.widgets.cue_sort import cue_sort
+    from course.widgets.glossary import glossary
     from course.widgets.knowledge_check import knowledge_check
+    from course.widgets.learner_support import learner_support
     from course.widgets.learning_record import learning_record
     from course.widgets.myth_or_fact import myth_or_fact
     from course.widgets.partner_scenarios import partner_scenarios

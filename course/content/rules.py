@@ -8,6 +8,7 @@ factors); each runs on a file that passed its schema, so one run reports every p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -119,8 +120,40 @@ def vignette_link_problems(vignettes: Collection, collections: Mapping[str, Coll
     return problems
 
 
+PHONE_NUMBER = re.compile(r"\d[\d ]{2,}\d")
+
+
+def learner_support_problems(contacts: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """A number a learner may call or text traces to the service's own page: a contact that gives one cites it."""
+    problems = []
+    for index, contact in enumerate(contacts.records):
+        number = PHONE_NUMBER.search(contact.get("how", ""))
+        if number and not contact.get("references"):
+            problems.append(contacts.problem(index, ["references"], f"is missing: '{number.group()}' is a number to "
+                                             "call or text, so cite the service's own page that gives it (an entry "
+                                             "of references.yaml)"))
+    return problems
+
+
+def glossary_problems(glossary: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """Each name (a term or one of its other names) belongs to one entry, so a search for it finds one meaning."""
+    seen: dict[str, str] = {}
+    problems = []
+    for index, entry in enumerate(glossary.records):
+        for i, name in enumerate([entry["term"], *entry.get("also", [])]):
+            key = name.casefold()
+            if key in seen and seen[key] != entry["id"]:
+                problems.append(glossary.problem(index, ["term"] if i == 0 else ["also", i - 1],
+                                                 f"'{name}' is already a name of the entry '{seen[key]}'; give "
+                                                 "each name to one entry only"))
+            seen.setdefault(key, entry["id"])
+    return problems
+
+
 # Collection name -> its rule, given the collection and every collection that passed its schema.
 COLLECTION_RULES: dict[str, Callable[[Collection, Mapping[str, Collection]], list[Problem]]] = {
     "attachment_patterns": attachment_pattern_problems,
     "vignettes": vignette_link_problems,
+    "learner_support": learner_support_problems,
+    "glossary": glossary_problems,
 }

@@ -194,6 +194,16 @@ class CpdRecord:
     self_care_plan: tuple[tuple[str, tuple[str, ...]], ...]
     account: ReflectiveAccount = field(default_factory=ReflectiveAccount)
     estimated_minutes: float = 0.0
+    skipped_reflections: tuple[Reflection, ...] = ()
+    planned_minutes: int = 0
+
+    @property
+    def planned_text(self) -> str:
+        """What the course plans for the modules worked on (modules.yaml, derived from their content)."""
+        if not self.planned_minutes:
+            return ""
+        return (f"For comparison, the course plans about {duration_text(self.planned_minutes)} for the modules "
+                "worked on (worked out from their content: reading time plus a stated time per activity).")
 
     @property
     def is_empty(self) -> bool:
@@ -259,16 +269,19 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
     for attempt in attempts:
         if attempt.activity not in activities[attempt.module]:
             activities[attempt.module].append(attempt.activity)
+    worked = {m.module for m in module_records(progress, content["modules"]) if m.worked_on}
     return CpdRecord(
         course_title=COURSE_TITLE,
         made=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
         first_activity=min(dates) if dates else None,
         last_activity=max(dates) if dates else None,
-        modules=tuple(m for m in module_records(progress, content["modules"]) if m.worked_on),
+        modules=tuple(m for m in module_records(progress, content["modules"]) if m.module in worked),
         activities={module: tuple(names) for module, names in activities.items()},
         knowledge_check=knowledge_check_scores(progress),
         reflections=tuple(reflections),
         self_care_plan=_self_care_lines(plan, content["self_care"]),
         account=account if account is not None else ReflectiveAccount.from_document(
             progress.document(keys.REFLECTIVE_ACCOUNT)),
-        estimated_minutes=estimate_minutes(stamps))
+        estimated_minutes=estimate_minutes(stamps),
+        skipped_reflections=tuple(progress.skipped_reflections()),
+        planned_minutes=sum(m.minutes for m in content["modules"] if m.id in worked))

@@ -84,6 +84,8 @@ def render_pdf(record: CpdRecord) -> bytes:
     section("Time spent", 1)
     text(record.time_text)
     text(ESTIMATE_METHOD)
+    if record.planned_text:
+        text(record.planned_text)
 
     section("Modules worked on", 1)
     if record.modules:
@@ -120,6 +122,9 @@ def render_pdf(record: CpdRecord) -> bytes:
         heading = f"Module {note.module}: {titles.get(note.module, '')}".rstrip(": ")
         section(f"{heading} ({note.prompt})", 2)
         text(note.text)
+    if record.skipped_reflections:
+        text("Skipped by choice (every reflection is optional): " + "; ".join(
+            f"module {note.module} ({note.prompt})" for note in record.skipped_reflections) + ".")
 
     if record.self_care_plan:
         section("Self-care plan", 1)

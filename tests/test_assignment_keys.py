@@ -10,7 +10,7 @@ import copy
 from pathlib import Path
 
 import pytest
-from grading_fixtures import answered, cell, released_course, write_submission
+from support.grading import answered, cell, released_course, write_submission
 
 from course.grading.cohort import autograde_cohort
 from course.grading.nbgrader_run import db_url

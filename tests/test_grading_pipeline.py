@@ -304,14 +304,18 @@ def test_fetched_feedback_says_how_each_item_went_without_hidden_tests(round_tri
 
 @pytest.mark.nbgrader
 def test_grades_export_one_row_per_student_with_each_item(round_trip, tmp_path):
-    """Does `course export` write the student's total and each item's score, and nbgrader's export still work?"""
+    """Does `course export` refuse while the written answer awaits a mark, then (--allow-unmarked) write each item's
+    score with the total left empty rather than wrong, and does nbgrader's export still work?"""
     from course.cli import main
 
     root, _, student = round_trip
     out = tmp_path / "grades.csv"
-    assert main(["export", "risk_factors", "--course", str(root), "--output", str(out)]) == 0
+    assert main(["export", "risk_factors", "--course", str(root), "--output", str(out)]) == 1 and not out.exists()
+    assert main(["export", "risk_factors", "--course", str(root), "--output", str(out), "--allow-unmarked"]) == 0
     (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert row["student"] == student and float(row["score"]) == 16 and float(row["max_score"]) == 22
-    assert row["test-q1-next (/1)"] == "0.0" and row["task-raise-concern (/4)"] == ""
+    assert row["student"] == student and row["score"] == "" and float(row["max_score"]) == 22
+    assert row["needs_manual_grade"] == "True"
+    assert row["test-q1-next (/1)"] == "0" and row["test-q2-factors (/2)"] == "2"
+    assert row["task-raise-concern (/4)"] == ""
     ok(nbgrader(["export", f"--to={tmp_path / 'nbgrader.csv'}"], root))
     assert student in (tmp_path / "nbgrader.csv").read_text()

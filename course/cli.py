@@ -11,15 +11,19 @@ __all__ = ["main", "build_parser"]
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from course.content import check_content
+    from course.content import check_content, data_directory, notebooks_directory
 
-    content, problems = check_content(args.directory)
+    directory = Path(args.directory) if args.directory else data_directory()
+    notebooks = Path(args.notebooks) if args.notebooks else notebooks_directory(directory)
+    content, problems = check_content(directory, notebooks=notebooks)
     if problems:
         print(f"{len(problems)} problem(s) in the course content:", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     print(content.summary())
+    print(f"Notebooks checked: {len(list(notebooks.glob('*.ipynb')))} in {notebooks}" if notebooks
+          else "No notebooks/ folder beside the content: notebooks not checked (give --notebooks DIR)")
     return 0
 
 
@@ -145,9 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate = commands.add_parser(
         "validate", help="check the content files and list every problem",
-        description="Check every data file against its schema and the course's rules. "
-                    "Exit 0 with a summary, or 1 with every problem found.")
-    validate.add_argument("directory", nargs="?", help="content folder (default: the course's data/)")
+        description="Check every data file against its schema and the course's rules, and every notebook's "
+                    "citations against its reference list. Exit 0 with a summary, or 1 with every problem found.")
+    validate.add_argument("directory", nargs="?", help="content folder (default: COURSE_DATA, else the course's data/)")
+    validate.add_argument("--notebooks", help="the notebooks to check citations in (default: notebooks/ beside the "
+                                              "content folder, when there is one)")
     validate.set_defaults(func=_validate)
     _add_assignment_command(
         commands, "build", _build, "generate an assignment if its solution earns full marks",

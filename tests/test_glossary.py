@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support.content import content_folder
 
 from course import glossary
 from course.content import check_content, load_content
@@ -22,8 +23,7 @@ NOTEBOOKS = REPO / "notebooks"
 @pytest.fixture
 def fixture_glossary(tmp_path, monkeypatch):
     """The course's content with the glossary swapped for three fixture entries, as a trainer's copy would be."""
-    data = tmp_path / "data"
-    shutil.copytree(REPO / "data", data)
+    data = content_folder(tmp_path)
     shutil.copy(FIXTURES / "glossary.yaml", data / "glossary.yaml")
     monkeypatch.setenv("COURSE_DATA", str(data))
     return load_content(data)["glossary"]
@@ -87,10 +87,7 @@ def test_controls_are_labelled_and_a_bad_topic_is_refused():
 
 def test_bad_glossary_data_names_file_record_and_field(tmp_path):
     """Does a broken glossary give one problem per mistake, each naming the file, record and field?"""
-    data = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "schema", data / "schema")
-    for name in ("references.yaml", "modules.yaml"):
-        shutil.copy(REPO / "data" / name, data / name)
+    data = content_folder(tmp_path, "glossary")
     shutil.copy(FIXTURES / "bad_glossary.yaml", data / "glossary.yaml")
     _, problems = check_content(data)
     assert [str(p) for p in problems] == [

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support.grading import answered
 from traitlets.config.loader import PyFileConfigLoader
 
 from course.grading.build import build_assignment, copy_course
@@ -21,7 +22,7 @@ from course.grading.cohort import autograde_cohort
 from course.grading.feedback import HideHiddenTests, item_verdict
 from course.grading.leaks import find_leaks, secret_lines
 from course.grading.nbgrader_run import db_url, nbgrader
-from course.grading.regions import HIDDEN, MARKERS, SOLUTION, region_lines
+from course.grading.regions import HIDDEN, MARKERS, region_lines
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ["risk_factors", "myths_and_facts"]
@@ -35,16 +36,6 @@ def notebook_path(root: Path, folder: str, name: str, *parts: str) -> Path:
 
 def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def answered(release, source, **overrides: str):
-    """The release with the source's solutions typed in; ``overrides`` replace whole answer cells by grade id."""
-    notebook = nbformat.from_dict(release)
-    solutions = {grade_id(c): "\n".join(region_lines(c.source, SOLUTION)) for c in source.cells}
-    for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
-            cell.source = overrides.get(grade_id(cell).replace("-", "_"), solutions[grade_id(cell)])
-    return notebook
 
 
 def ok(result) -> str:

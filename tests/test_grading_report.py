@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from grading_fixtures import answered, cell, released_course, submitted_hashes, write_submission
+from support.grading import answered, cell, released_course, submitted_hashes, write_submission
+from support.shown import text_of
 
 from course.grading.cohort import autograde_cohort
 from course.grading.report import NO_ANSWER, NOT_PLAIN, Item, Student, analyse, read_answers, report_html
@@ -446,7 +447,6 @@ def test_the_histogram_has_alt_text_and_the_ungradeable_and_missing_are_listed(r
 @pytest.mark.nbgrader
 def test_the_report_changes_no_submission_and_shows_no_hidden_test(ran_report, graded):
     """Are the submitted files unchanged, and is no hidden-test line, scorer call or nbgrader marker in the page?"""
-    import html
 
     from course.grading.leaks import secret_lines
     from course.grading.report import cohort_report
@@ -456,7 +456,7 @@ def test_the_report_changes_no_submission_and_shows_no_hidden_test(ran_report, g
     cohort_report(root, ASSIGNMENT)
     assert submitted_hashes(root) == before
     secrets = secret_lines(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions=False)
-    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    words = text_of(text)
     assert len(secrets) > 10 and [line for line in secrets if line in words] == []
     assert [word for word in ("score_choice", "score_ids", "HIDDEN", "MARK SCHEME") if word in text] == []
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 from pypdf import PdfReader
+from support.content import content_folder
 
 from course import cpd_record, learner_support, learning_record, reflection
 from course.content import check_content, load_content
@@ -40,10 +40,7 @@ def test_support_is_for_students_and_staff_not_only_parents():
 
 def test_a_number_without_a_source_is_refused(tmp_path):
     """Is a contact that gives a number to call but cites no page refused, naming the file, record and field?"""
-    data = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "schema", data / "schema")
-    for name in ("references.yaml", "modules.yaml"):
-        shutil.copy(REPO / "data" / name, data / name)
+    data = content_folder(tmp_path)
     (data / "learner_support.yaml").write_text(
         "- id: made-up-line\n  name: A helpline\n  how: Call 0800 000 000.\n  when: Any time.\n  group: talk-now\n"
         "- id: no-group\n  name: Someone\n  how: Ask.\n  when: Now.\n")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from support.content import content_folder, rewrite
 
 from course.cli import main
-from course.content import load_content
 
 
 def planted_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
@@ -18,14 +16,7 @@ def planted_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
     Returns the folder and, for each planted problem, the file and the text expected on the line reported.
     """
-    folder = tmp_path / "trainer-copy"
-    shutil.copytree(load_content().directory, folder)
-
-    def edit(name, change):
-        path = folder / f"{name}.yaml"
-        records = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(records)
-        path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    folder = content_folder(tmp_path, name="trainer-copy")
 
     def minutes_as_words(modules):
         modules[0]["minutes"] = "thirty"
@@ -40,9 +31,9 @@ def planted_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         option = next(o for o in factors["options"] if o["id"] not in factors["correct"])
         option["id"] = "not-a-risk-factor"
 
-    edit("modules", minutes_as_words)
-    edit("attachment_patterns", shares_not_adding_up)
-    edit("vignettes", unknown_factor)
+    rewrite(folder, "modules", minutes_as_words)
+    rewrite(folder, "attachment_patterns", shares_not_adding_up)
+    rewrite(folder, "vignettes", unknown_factor)
     return folder, {"modules.yaml": "minutes:", "attachment_patterns.yaml": "shares:",
                     "vignettes.yaml": "not-a-risk-factor"}
 

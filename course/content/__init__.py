@@ -5,9 +5,9 @@ at once, each naming the file, the line, the record id, the field and what was e
 fails validation is never used, not even in part.
 
 Each ``data/NAME.yaml`` holds a list of records and is checked against ``data/schema/NAME.schema.json``
-(JSON Schema, so editors can autocomplete), then against rules a schema cannot express: unique ids, a
-question's ``correct`` naming options it has, ``references`` naming entries of ``references.yaml``, and
-``module`` naming a module of ``modules.yaml``.
+(JSON Schema, so editors can autocomplete), then against the rules a schema cannot express
+(``course.content.rules``), and, for ``course validate``, the notebooks' citations
+(``course.content.citations``). This is the bottom layer: it imports nothing else of the course.
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ from typing import Any
 import yaml
 from referencing import Registry, Resource
 
+from course.content.citations import notebooks_problems
 from course.content.problems import Collection, ContentError, Problem
 from course.content.rules import COLLECTION_RULES, record_problems
 
-__all__ = ["Content", "ContentError", "Problem", "Record", "data_directory", "load_content", "check_content"]
+__all__ = ["Content", "ContentError", "Problem", "Record", "check_content", "data_directory", "load_content",
+           "notebooks_directory"]
 
 
 def _import_jsonschema():
@@ -55,6 +57,13 @@ def data_directory() -> Path:
         return Path(os.environ["COURSE_DATA"])
     shipped = Path(str(files("course") / "_data"))
     return shipped if shipped.is_dir() else CHECKOUT_DATA
+
+
+def notebooks_directory(content_directory: Path) -> Path | None:
+    """The notebooks that go with a content folder: ``notebooks/`` beside it (a checkout, or a trainer's course
+    folder with its own ``data/``), or None when there are none (an installed package ships only the content)."""
+    folder = content_directory.parent / "notebooks"
+    return folder if folder.is_dir() else None
 
 
 class Record(Mapping):
@@ -261,8 +270,10 @@ def _schema_problems(collection: Collection, validator: Draft202012Validator) ->
     return problems
 
 
-def check_content(directory: Path | str | None = None) -> tuple[Content | None, list[Problem]]:
-    """Validate every data file; return the content only when there is not a single problem."""
+def check_content(directory: Path | str | None = None, *,
+                  notebooks: Path | str | None = None) -> tuple[Content | None, list[Problem]]:
+    """Validate every data file (and, given a folder of ``notebooks``, their citations and that every module has
+    its notebook); return the content only when there is not a single problem."""
     directory = Path(directory) if directory is not None else data_directory()
     label_root = directory.name or str(directory)
     if not directory.is_dir():
@@ -303,6 +314,9 @@ def check_content(directory: Path | str | None = None) -> tuple[Content | None, 
     for name, rule in COLLECTION_RULES.items():
         if name in passed:
             problems += rule(passed[name], passed)
+    if notebooks is not None and {"modules", "references"} <= set(passed):
+        references = {r["id"]: r for r in passed["references"].records}
+        problems += notebooks_problems(Path(notebooks), passed["modules"].records, references)
 
     if problems:
         return None, sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field or "", p.message))

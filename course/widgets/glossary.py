@@ -14,11 +14,12 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from course.content import Record, load_content
+from course.content.citations import COURSE_PAGES
 from course.views.activity import live_region
 
 __all__ = ["glossary"]
 
-GLOSSARY_PAGE = "glossary.ipynb"
+GLOSSARY_PAGE = COURSE_PAGES[0]
 ALL = "all"
 TOPICS = {ALL: "All topics", "attachment": "Attachment: babies and carers",
           "research": "Research words and numbers", "practice": "Practice: services and tools"}

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Locator, Page, TimeoutError
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -246,8 +245,7 @@ def tab(browser: Browser) -> Iterator[Page]:
 @contextmanager
 def ran_notebook(browser: Browser, lab, path: str) -> Iterator[Notebook]:
     """The notebook at ``path`` opened in its own tab and run from the menu; its kernel is shut down afterwards."""
-    if not (lab.root / path).exists():
-        pytest.skip(f"{path} is not written yet")
+    assert (lab.root / path).exists(), f"{path} is missing"
     with tab(browser) as page:
         try:
             yield Notebook(page, lab, path).open().run_all()

@@ -27,6 +27,29 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _times(args: argparse.Namespace) -> int:
+    from course.content import load_content
+    from course.models.study_time import TOLERANCE, UnknownActivity, describe, module_time
+
+    off = 0
+    for module in load_content()["modules"]:
+        try:
+            derived = module_time(module, notebooks=Path(args.notebooks) if args.notebooks else None)
+        except (UnknownActivity, FileNotFoundError) as error:
+            print(f"module {module.id}: {error}", file=sys.stderr)
+            off += 1
+            continue
+        gap = derived.gap(module.minutes)
+        flag = "  <- more than 25% off: set minutes to the suggestion" if abs(gap) > TOLERANCE else ""
+        off += bool(flag)
+        print(f"{module.id} {module.title}: stated {module.minutes} min, derived {derived.minutes:.1f} min, "
+              f"suggested {derived.rounded} min ({gap:+.0%}){flag}")
+        if args.verbose:
+            print(f"    {derived.breakdown()}")
+    print(describe())
+    return 1 if off else 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from course.grading.build import AssignmentBuildError, build_assignment
 
@@ -155,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--notebooks", help="the notebooks to check citations in (default: notebooks/ beside the "
                                               "content folder, when there is one)")
     validate.set_defaults(func=_validate)
+    times = commands.add_parser(
+        "times", help="compare each module's stated minutes with the time derived from its content",
+        description="Derive each module's time from its notebook's prose and the activities it loads, and compare "
+                    "it with minutes in modules.yaml. Exit 1 if any is more than 25%% off.")
+    times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
+    times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
+    times.set_defaults(func=_times)
     _add_assignment_command(
         commands, "build", _build, "generate an assignment if its solution earns full marks",
         "Grade the assignment's own solution in a temporary course and stop unless it earns every autograded "

@@ -41,14 +41,15 @@ c.Autograde.sanitize_preprocessors = [
 # literal and runs only the course's own cells, from the gradebook, with those answers; nbgrader then saves the
 # scores as usual. So `nbgrader autograde`, the formgrader's button and `course autograde` grade the same way.
 # ShowStudentOutputs is off: switched on, it runs each submission in a bubblewrap sandbox only to show the
-# outputs of the student's own cells in the graded copy; it never changes a score.
+# outputs of the student's own cells in the graded copy; it never changes a score. SaveScores is nbgrader's
+# SaveAutoGrades with one gradebook commit per notebook rather than one per cell (much faster for a cohort).
 c.Autograde.autograde_preprocessors = [
     "course.grading.static_grading.GradeLiterals",
     "course.grading.sandbox.ShowStudentOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
+    "course.grading.static_grading.SaveScores",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]

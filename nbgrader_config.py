@@ -53,6 +53,8 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# Off: grading needs no student code run. On, it needs bubblewrap (`make sandbox`) and stops with a message
+# where bubblewrap cannot run, never running a submission unsandboxed.
 c.ShowStudentOutputs.enabled = False
 
 # Students' Validate button (and the sandbox, when on) run notebooks in a kernel.

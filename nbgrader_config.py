@@ -43,6 +43,8 @@ c.Autograde.sanitize_preprocessors = [
 # ShowStudentOutputs is off: switched on, it runs each submission in a bubblewrap sandbox only to show the
 # outputs of the student's own cells in the graded copy; it never changes a score. SaveScores is nbgrader's
 # SaveAutoGrades with one gradebook commit per notebook rather than one per cell (much faster for a cohort).
+# nbgrader's final CheckCellMetadata is left out: GradeLiterals has already reset every cell's nbgrader
+# metadata from the gradebook (the sanitising pass still checks the submission's).
 c.Autograde.autograde_preprocessors = [
     "course.grading.static_grading.GradeLiterals",
     "course.grading.sandbox.ShowStudentOutputs",
@@ -51,7 +53,6 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "course.grading.static_grading.SaveScores",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 # Off: grading needs no student code run. On, it needs bubblewrap (`make sandbox`) and stops with a message
 # where bubblewrap cannot run, never running a submission unsandboxed.

@@ -42,10 +42,8 @@ def _autograde(args: argparse.Namespace) -> int:
     from course.grading.cohort import TamperDetected, autograde_cohort
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    extra = [f"--Execute.timeout={args.timeout}"] if args.timeout else []
     try:
-        outcomes = autograde_cohort(args.assignment, args.course, students=args.student or None,
-                                    workers=args.workers, extra_args=extra)
+        outcomes = autograde_cohort(args.assignment, args.course, students=args.student or None)
     except TamperDetected as error:
         print(f"course autograde: STOPPED: {error}", file=sys.stderr)
         return 2
@@ -144,8 +142,6 @@ def build_parser() -> argparse.ArgumentParser:
         "runs. A submission that cannot be graded scores zero and one log line names the student and the "
         "reason; submitted files are never changed, and any tampering stops the run (exit 2).")
     autograde.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    autograde.add_argument("--workers", type=int, help="nbgrader processes sharing the cohort (default: 1)")
-    autograde.add_argument("--timeout", type=int, help="seconds a cell may run (default: nbgrader_config.py)")
     _add_assignment_command(
         commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
         "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")

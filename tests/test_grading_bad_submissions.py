@@ -22,7 +22,6 @@ from course.grading.nbgrader_run import db_url
 pytestmark = pytest.mark.nbgrader
 
 ASSIGNMENT = "myths_and_facts"
-CELL_TIMEOUT = 10
 
 
 def _drop(notebook, grade_id):
@@ -100,8 +99,7 @@ def cohort(tmp_path_factory):
     logger = logging.getLogger("course.grading")
     logger.addHandler(handler)
     try:
-        outcomes = autograde_cohort(ASSIGNMENT, root, workers=2, progress=None,
-                                    extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"], time_limit=300)
+        outcomes = autograde_cohort(ASSIGNMENT, root, progress=None)
     finally:
         logger.removeHandler(handler)
     lines = [r.getMessage() for r in records]
@@ -244,8 +242,7 @@ def test_a_second_run_regrades_without_touching_submissions(cohort):
     root, outcomes, _, before, _ = cohort
     stale = root / "autograded" / "bad-invalid-json" / ASSIGNMENT
     shutil.copytree(root / "autograded" / "good-ada" / ASSIGNMENT, stale)
-    again = autograde_cohort(ASSIGNMENT, root, students=["bad-edited-test", "bad-invalid-json"], progress=None,
-                             extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"])
+    again = autograde_cohort(ASSIGNMENT, root, students=["bad-edited-test", "bad-invalid-json"], progress=None)
     assert [o.score for o in again] == [outcomes["bad-edited-test"].score, 0]
     assert not stale.exists()
     assert submitted_hashes(root) == before

@@ -5,8 +5,9 @@ are read as literals and no student code runs. This runner adds what a trainer n
 
 - each submission is checked first (``inspection``); one log line per problem names the student and the
   reason, and a submission that cannot be graded (missing, renamed, not valid JSON) scores a deliberate zero;
-- the rest are graded by one ``nbgrader autograde`` process per worker, not one per student (nbgrader's own
-  start-up is most of the cost), then each graded copy is read for answers in the wrong form;
+- the rest are graded in one go by nbgrader's own Autograde converter, in this process (a fresh ``nbgrader``
+  process per student, or even one per cohort, costs more than the grading), then each graded copy is read
+  for answers in the wrong form;
 - everything that must not change (``tamper``) is hashed before and compared after; any difference stops
   the run with ``TamperDetected``, names the student, and blocks ``course feedback``.
 """
@@ -16,11 +17,10 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import subprocess
 import sys
 import threading
+import traceback
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -31,7 +31,7 @@ from sqlalchemy.exc import SAWarning
 from course.grading import tamper
 from course.grading.course_folder import course_config, released_cells, require_assignment, submitted_students
 from course.grading.inspection import read_submission, review_graded, short
-from course.grading.nbgrader_run import GradingError, db_url, nbgrader
+from course.grading.nbgrader_run import GradingError, db_url
 
 __all__ = ["GradingError", "Outcome", "SubmissionChangedError", "TamperDetected", "autograde_cohort",
            "require_assignment", "require_static_grading", "submitted_students"]
@@ -146,46 +146,71 @@ class _Progress:
             self.step(match.group(1))
 
 
-def _grade_group(assignment: str, root: Path, group: list[str], everyone: list[str], extra_args,
-                 timeout: float, progress: _Progress) -> str:
-    """One ``nbgrader autograde`` for a group of students; its output (timeouts become a line saying so)."""
-    others = sorted(set(everyone) - set(group))
-    args = ["autograde", assignment, "--force", *extra_args]
-    if len(group) == 1:
-        args.append(f"--student={group[0]}")
-    elif others:
-        args.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
+class _Collect(logging.Handler):
+    """Keeps nbgrader's log lines of one run, and moves the progress bar as each student starts."""
+
+    def __init__(self, progress: _Progress):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = record.getMessage()
+        if record.exc_info:
+            line += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        self.lines.append(line)
+        self.progress.line(line)
+
+
+def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, progress: _Progress) -> dict[str, str]:
+    """nbgrader's own Autograde converter, with the course's settings, in this process (it has nbgrader loaded
+    already; a fresh ``nbgrader`` process would pay seconds to import it again). No student code runs, so
+    nothing here can hang or escape. Returns each student's part of nbgrader's log."""
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import NbGraderException
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import KVArgParseConfigLoader
+    from traitlets.log import get_logger
+
+    config = course_config(root)
+    config.merge(KVArgParseConfigLoader(list(extra_args)).load_config())
+    config.CourseDirectory.root = str(root)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    others = sorted(set(submitted_students(assignment, root)) - set(students))
+    coursedir.student_id = students[0] if len(students) == 1 else "*"
+    coursedir.student_id_exclude = ",".join(others)
+    logger = get_logger()
+    handler = _Collect(progress)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # nbgrader's lines are kept here; the course logs its own, one per problem
     try:
-        return nbgrader(args, root, timeout=timeout, on_line=progress.line).stdout
-    except subprocess.TimeoutExpired:
-        return f"GradingTimeout: grading took longer than {timeout:g} s and was stopped"
-
-
-def _run_nbgrader(assignment: str, root: Path, students: list[str], workers: int, extra_args,
-                  time_limit: float, progress: _Progress) -> dict[str, str]:
-    everyone = submitted_students(assignment, root)
-    groups = [students[i::workers] for i in range(workers) if students[i::workers]]
-    outputs: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=len(groups) or 1) as pool:
-        runs = [pool.submit(_grade_group, assignment, root, g, everyone, extra_args,
-                            time_limit + 5 * len(g), progress) for g in groups]
-        for group, run in zip(groups, runs, strict=True):
-            output = run.result()
-            parts = _by_student(output)
-            for student in group:
-                outputs[student] = parts.get(student, output)
-    return outputs
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's session handling, harmless
+            converter = Autograde(coursedir=coursedir, config=config)
+            converter.force, converter.create_student = True, True
+            converter.start()
+    except NbGraderException:
+        pass  # the failed students have no graded copy; their part of the log says why
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+    output = "\n".join(handler.lines)
+    parts = _by_student(output)
+    return {student: parts.get(student, output) for student in students}
 
 
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,
-                     workers: int | None = None, extra_args=(), time_limit: float = 600,
-                     max_lines: int | None = None, progress: TextIO | None | str = "stderr") -> list[Outcome]:
+                     extra_args=(), max_lines: int | None = None,
+                     progress: TextIO | None | str = "stderr") -> list[Outcome]:
     """Autograde every submission of ``assignment`` in ``root``; one bad submission never stops the rest.
 
-    ``extra_args`` go to each ``nbgrader autograde``; ``time_limit`` caps one nbgrader run (plus a few seconds
-    per student). ``workers`` nbgrader processes share the students (default 1: without kernels one process
-    is fastest on a small machine). Returns one ``Outcome`` per student, sorted by student id. Raises
-    ``TamperDetected`` if anything that must not change did.
+    ``extra_args`` are nbgrader settings as on its command line (``--LimitOutput.max_lines=50``). Returns one
+    ``Outcome`` per student, sorted by student id. Raises ``TamperDetected`` if anything that must not change
+    did.
     """
     if progress == "stderr":
         progress = sys.stderr
@@ -212,7 +237,7 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
             outcomes[student].status = "zero"
             bar.step(student)
     if gradeable:
-        outputs = _run_nbgrader(assignment, root, gradeable, max(1, workers or 1), extra_args, time_limit, bar)
+        outputs = _run_nbgrader(assignment, root, gradeable, extra_args, bar)
         for student in gradeable:
             graded = root / "autograded" / student / assignment
             if graded.exists():

@@ -36,9 +36,21 @@ __all__ = ["GradeLiterals", "InspectSubmission", "SaveScores", "run_trusted_cell
 TRUSTED_FILE = "<course cell {}>"
 
 
-def _cells(resources) -> list[ReleasedCell]:
+_HANDED_ON: dict[tuple, list[ReleasedCell]] = {}
+
+
+def _cells(resources, *, keep: bool) -> list[ReleasedCell]:
+    """The notebook's cells from the gradebook: read when a student's notebook is inspected, handed on to its
+    grading a moment later in the same process (``keep``), then dropped, so a rebuilt assignment is never stale."""
     meta = resources["nbgrader"]
-    return released_cells(meta["db_url"], meta["assignment"]).get(meta["notebook"], [])
+    key = (meta["db_url"], meta["assignment"], meta["notebook"], meta["student"])
+    cells = _HANDED_ON.pop(key, None)
+    if cells is None:
+        cells = released_cells(meta["db_url"], meta["assignment"]).get(meta["notebook"], [])
+    if keep:
+        _HANDED_ON.clear()
+        _HANDED_ON[key] = cells
+    return cells
 
 
 def _grade_id(cell) -> str | None:
@@ -51,7 +63,7 @@ class InspectSubmission(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources):
         meta = resources["nbgrader"]
-        cells = _cells(resources)
+        cells = _cells(resources, keep=True)
         problems = inspect_notebook(meta["notebook"], nb, cells)
         folder = resources.get("metadata", {}).get("path")
         if folder:
@@ -106,7 +118,7 @@ class GradeLiterals(NbGraderPreprocessor):
     metadata (a forged grade cell earns nothing); known cells get their flags and points from the gradebook."""
 
     def preprocess(self, nb: NotebookNode, resources):
-        cells = {c.name: c for c in _cells(resources)}
+        cells = {c.name: c for c in _cells(resources, keep=False)}
         names = allowed_answer_names(list(cells.values()))
         namespace: dict = {"__name__": "__main__"}
         for index, cell in enumerate(nb.cells):

@@ -2,8 +2,9 @@
 
 - baseline: plain sequential ``nbgrader autograde`` with nbgrader's stock preprocessors (a kernel runs each
   student's notebook);
-- course: ``course autograde`` (``autograde_cohort``) with the course's nbgrader_config.py (answers read as
-  literals, no kernel).
+- course: ``course autograde`` with the course's nbgrader_config.py (answers read as literals, no kernel).
+
+Both run as the commands a trainer types, each in a fresh process, so each pays its own start-up.
 
 The cohort is made from the assignment's own source: each student gets the solution with some answers moved
 to another case's solution and some left as released, so grades vary and no key is written here.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import copy
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +29,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from course.grading.build import copy_course  # noqa: E402
-from course.grading.cohort import autograde_cohort  # noqa: E402
 from course.grading.nbgrader_run import db_url, nbgrader  # noqa: E402
 from course.grading.regions import SOLUTION, region_lines  # noqa: E402
 
@@ -103,8 +104,11 @@ def run(assignment: str, size: int, base: Path, release, source) -> tuple[float,
     if result.returncode != 0:
         raise SystemExit(f"baseline nbgrader autograde failed:\n{result.stdout[-3000:]}")
     started = time.perf_counter()
-    autograde_cohort(assignment, ours, progress=None)
+    result = subprocess.run([sys.executable, "-m", "course.cli", "autograde", assignment, "--course", str(ours)],
+                            capture_output=True, text=True, cwd=ours)
     fast = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"course autograde failed:\n{result.stderr[-3000:]}")
     expected, got = grades(stock, assignment), grades(ours, assignment)
     identical = expected == got and len(expected) == size * len({k[1] for k in expected})
     return baseline, fast, identical

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import logging
 import os
 import signal
@@ -51,8 +52,9 @@ subprocess.Popen([sys.executable, "-c", script, "{MARKER}"], start_new_session=T
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 """
 THIEF = """
-import glob, json, os
+import glob, json, os, sqlite3
 key = open("../../../assignments/risk_factors/risk_factors.ipynb").read()
+key += str(sqlite3.connect("../../../gradebook.db").execute("SELECT source FROM source_cell").fetchall())
 print(key)
 for folder in glob.glob("../../../exchange/*/outbound/*"):
     open(os.path.join(folder, "key.txt"), "w").write(key)
@@ -187,7 +189,11 @@ def _by_course_autograde(root: Path) -> list[str]:
 
 
 def _by_plain_nbgrader(root: Path) -> list[str]:
-    result = nbgrader(["autograde", ASSIGNMENT, "--force"], root, timeout=600)
+    return _by_plain_nbgrader_with(root)
+
+
+def _by_plain_nbgrader_with(root: Path, *args: str) -> list[str]:
+    result = nbgrader(["autograde", ASSIGNMENT, "--force", *args], root, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]
     return [line for line in result.stdout.splitlines() if "WARNING" in line and "student '" in line]
 
@@ -252,3 +258,57 @@ def test_the_thiefs_feedback_holds_no_key(graded):
     feedback = root / "feedback" / "attack-key-thief" / ASSIGNMENT
     assert list(feedback.glob("*.html"))
     assert find_leaks(feedback, sorted((root / "assignments" / ASSIGNMENT).glob("*.ipynb")), solutions=False) == []
+
+
+def test_a_change_during_grading_stops_the_run_names_the_student_and_blocks_feedback(course, monkeypatch):
+    """If a classmate's submission changes while one student is graded, does `course autograde` stop with the
+    classmate named, and does feedback stay blocked until the alert is removed?"""
+    from course.grading import cohort
+    from course.grading.nbgrader_run import GradingError
+    from course.grading.tamper import alert_file
+
+    root = course[0]
+    victim = root / "submitted" / HONEST[-1] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    original = victim.read_bytes()
+    grade = cohort._run_nbgrader
+
+    def grade_and_tamper(*args, **kwargs):
+        victim.write_bytes(original + b" ")
+        return grade(*args, **kwargs)
+
+    monkeypatch.setattr(cohort, "_run_nbgrader", grade_and_tamper)
+    try:
+        with pytest.raises(cohort.TamperDetected, match=HONEST[-1]):
+            autograde_cohort(ASSIGNMENT, root, students=["twin"], progress=None)
+        assert HONEST[-1] in alert_file(root, ASSIGNMENT).read_text()
+        with pytest.raises(GradingError, match="tampering"):
+            generate_feedback(ASSIGNMENT, root)
+    finally:
+        victim.write_bytes(original)
+        alert_file(root, ASSIGNMENT).unlink(missing_ok=True)
+
+
+def test_with_students_outputs_shown_the_attacks_run_only_in_the_sandbox(course):
+    """With ShowStudentOutputs on, does each attack run (its output is shown) yet earn what the twin earns,
+    leave honest students' grades, files and the exchange alone, and leave no process behind?"""
+    from course.grading.sandbox import SandboxUnavailable, require_sandbox
+
+    try:
+        require_sandbox()
+    except SandboxUnavailable as error:
+        pytest.skip(f"no sandbox here: {error}")
+    root = course[0]
+    chosen = ["twin", "attack-shell", "attack-detached-process", "attack-key-thief"]
+    others = sorted(p.name for p in (root / "submitted").iterdir() if p.name not in chosen)
+    run = _graded(root, lambda r: _by_plain_nbgrader_with(
+        r, "--ShowStudentOutputs.enabled=True", f"--CourseDirectory.student_id_exclude={','.join(others)}"))
+    for pid in run["processes"]:
+        os.kill(pid, signal.SIGKILL)
+    scores = run["scores"]
+    assert {s: scores[s] for s in chosen} == {s: scores["twin"] for s in chosen}
+    graded = nbformat.read(root / "autograded" / "attack-shell" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    assert MARKER in json.dumps([c.get("outputs", []) for c in graded.cells])
+    thief = nbformat.read(root / "autograded" / "attack-key-thief" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    assert "FileNotFoundError" in json.dumps([c.get("outputs", []) for c in thief.cells])
+    assert run["scores_later"] == scores and run["processes"] == [] and run["outbound"] == []
+    assert run["submitted"][0] == run["submitted"][1]

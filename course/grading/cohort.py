@@ -202,11 +202,12 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
 
 
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,
-                     extra_args=(), max_lines: int | None = None,
-                     progress: TextIO | None | str = "stderr") -> list[Outcome]:
+                     extra_args=(), max_lines: int | None = None, progress: TextIO | None | str = "stderr",
+                     workers: int | None = None) -> list[Outcome]:
     """Autograde every submission of ``assignment`` in ``root``; one bad submission never stops the rest.
 
-    ``extra_args`` are nbgrader settings as on its command line (``--LimitOutput.max_lines=50``). Returns one
+    ``extra_args`` are nbgrader settings as on its command line (``--LimitOutput.max_lines=50``). ``workers``
+    is accepted from earlier callers and has no effect: the cohort is graded in one pass. Returns one
     ``Outcome`` per student, sorted by student id. Raises ``TamperDetected`` if anything that must not change
     did.
     """

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_fixtures import answered, released_course, submitted_hashes, write_submission
+from support.grading import answered, released_course, submitted_hashes, write_submission
 
 from course.grading.cohort import autograde_cohort
 from course.grading.feedback import generate_feedback

@@ -1,0 +1,55 @@
+"""Students' answers read from a graded notebook's answer cells, without running anything.
+
+An answer is read only when its cell assigns a plain Python literal (``q3 = "myth"``); anything else is
+``NOT_PLAIN``, a missing name ``NO_ANSWER``. The reading itself is ``plain_answers``, the one definition of
+"a plain answer" that grading uses too; ``notebook_answers`` is the one entry point the report uses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from course.grading import plain_answers
+from course.grading.plain_answers import NOT_PLAIN, Marker
+
+__all__ = ["NO_ANSWER", "NOT_PLAIN", "Marker", "answer_sources", "notebook_answers", "read_answers"]
+
+
+NO_ANSWER = Marker("no answer")
+
+
+
+def normal(value: object) -> object:
+    """Lists as sorted tuples, so the same ids in another order are one answer (and answers can be counted)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(sorted((normal(v) for v in value), key=repr))
+    if isinstance(value, dict):
+        return repr(value)
+    return value
+
+
+
+def read_answers(sources: Iterable[str]) -> dict[str, object]:
+    """Each answer name's value from answer-cell sources, read as grading reads them (``plain_answers``, never
+    run), lists normalised; a name last given anything but a plain literal is ``NOT_PLAIN``."""
+    return {name: value if value is NOT_PLAIN else normal(value)
+            for name, value in plain_answers.read_answers(sources).items()}
+
+
+def answer_sources(path: Path) -> list[str]:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    sources = []
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") == "code" and meta.get("solution"):
+            source = cell.get("source", "")
+            sources.append("".join(source) if isinstance(source, list) else source)
+    return sources
+
+
+
+def notebook_answers(path: Path) -> dict[str, object]:
+    """Each answer name's value in the notebook at ``path`` (raises OSError or ValueError when unreadable)."""
+    return read_answers(answer_sources(path))

@@ -73,7 +73,7 @@ def _feedback(args: argparse.Namespace) -> int:
     if leaks:
         print("Feedback NOT safe to return:\n" + "\n".join(f"  - {leak}" for leak in leaks), file=sys.stderr)
         return 1
-    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test or mark scheme. "
+    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test, mark scheme or key. "
           f"Return it with: nbgrader release_feedback {args.assignment}")
     return 0
 

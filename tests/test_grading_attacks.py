@@ -23,7 +23,7 @@ from support.grading import answered, released_course, submitted_hashes, write_s
 
 from course.grading.cohort import autograde_cohort
 from course.grading.feedback import generate_feedback
-from course.grading.leaks import find_leaks
+from course.grading.leaks import find_leaks, key_statements
 from course.grading.nbgrader_run import db_url, nbgrader
 
 pytestmark = pytest.mark.nbgrader
@@ -52,9 +52,16 @@ subprocess.Popen([sys.executable, "-c", script, "{MARKER}"], start_new_session=T
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 """
 THIEF = """
-import glob, json, os, sqlite3
-key = open("../../../assignments/risk_factors/risk_factors.ipynb").read()
-key += str(sqlite3.connect("../../../gradebook.db").execute("SELECT source FROM source_cell").fetchall())
+import glob, os, sqlite3
+reads = [lambda: open("../../../assignments/risk_factors/risk_factors.ipynb").read(),
+         lambda: str(sqlite3.connect("../../../gradebook.db").execute("SELECT source FROM source_cell").fetchall())]
+reads += [lambda path=path: open(path).read() for path in glob.glob("*.ipynb")]  # a graded copy has hidden tests
+key = ""
+for read in reads:
+    try:
+        key += read()
+    except Exception as error:
+        print("Error", type(error).__name__)
 print(key)
 for folder in glob.glob("../../../exchange/*/outbound/*"):
     open(os.path.join(folder, "key.txt"), "w").write(key)
@@ -298,7 +305,7 @@ def test_with_students_outputs_shown_the_attacks_run_only_in_the_sandbox(course)
     except SandboxUnavailable as error:
         pytest.skip(f"no sandbox here: {error}")
     root = course[0]
-    chosen = ["twin", "attack-shell", "attack-detached-process"]
+    chosen = ["twin", "attack-shell", "attack-detached-process", "attack-key-thief"]
     others = sorted(p.name for p in (root / "submitted").iterdir() if p.name not in chosen)
     run = _graded(root, lambda r: _by_plain_nbgrader_with(
         r, "--ShowStudentOutputs.enabled=True", f"--CourseDirectory.student_id_exclude={','.join(others)}"))
@@ -308,5 +315,17 @@ def test_with_students_outputs_shown_the_attacks_run_only_in_the_sandbox(course)
     assert {s: scores[s] for s in chosen} == {s: scores["twin"] for s in chosen}
     graded = nbformat.read(root / "autograded" / "attack-shell" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     assert MARKER in json.dumps([c.get("outputs", []) for c in graded.cells])
+    thief = root / "autograded" / "attack-key-thief" / ASSIGNMENT
+    shown = "".join(_output_text(o) for c in nbformat.read(thief / f"{ASSIGNMENT}.ipynb", 4).cells
+                    if c.get("metadata", {}).get("nbgrader", {}).get("grade") is not True for o in c.get("outputs", []))
+    assert "Error" in shown  # it ran, and failed to reach the key
+    keys = key_statements(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions=False)
+    assert keys and not [k for k in keys if k in "".join(shown.split())]
     assert run["scores_later"] == scores and run["processes"] == [] and run["outbound"] == []
     assert run["submitted"][0] == run["submitted"][1]
+
+
+def _output_text(output) -> str:
+    data = output.get("data", {})
+    return "".join([output.get("text", ""), output.get("ename", ""), output.get("evalue", ""),
+                    *output.get("traceback", []), str(data.get("text/plain", ""))])

@@ -163,7 +163,8 @@ def require_sandbox() -> None:
 
 def execute_notebook(notebook: NotebookNode, files: Path | None = None, *, cell_timeout: float = 30,
                      limits: Limits = Limits()) -> NotebookNode:
-    """Run a notebook in a fresh sandbox, beside a copy of ``files`` (a submission folder), and return it run.
+    """Run a notebook in a fresh sandbox, beside a copy of ``files`` (a submission folder, its notebooks left
+    out), and return it run.
 
     Cells that fail keep their error as output; a sandbox that is stopped or writes no notebook raises
     ``RuntimeError`` with its last output.
@@ -171,8 +172,8 @@ def execute_notebook(notebook: NotebookNode, files: Path | None = None, *, cell_
     _bwrap()
     with tempfile.TemporaryDirectory(prefix="sandbox-") as tmp:
         scratch = Path(tmp) / "submission"
-        if files is not None:
-            shutil.copytree(files, scratch, symlinks=True)
+        if files is not None:  # its notebooks are left out: a graded copy holds the hidden tests
+            shutil.copytree(files, scratch, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
         else:
             scratch.mkdir()
         nbformat.write(notebook, scratch / "_to_run.ipynb")
@@ -182,6 +183,9 @@ def execute_notebook(notebook: NotebookNode, files: Path | None = None, *, cell_
         if not ran.is_file() or ran.is_symlink() or ran.stat().st_size > limits.memory:
             raise RuntimeError(f"the sandbox wrote no notebook (exit {result.returncode}): {result.stdout[-500:]}")
         return nbformat.read(ran, as_version=4)
+
+
+_CHECKED: list[bool] = []
 
 
 def _is_course_cell(cell) -> bool:
@@ -198,7 +202,9 @@ class ShowStudentOutputs(NbGraderPreprocessor):
     memory = Integer(Limits.memory, help="bytes of memory the sandbox may use").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources):
-        require_sandbox()
+        if not _CHECKED:
+            require_sandbox()
+            _CHECKED.append(True)
         copy = nbformat.from_dict(nbformat.v4.new_notebook(cells=[], metadata={}))
         for cell in nb.cells:
             shown = nbformat.from_dict(dict(cell))

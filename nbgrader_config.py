@@ -28,14 +28,14 @@ c.ClearSolutions.code_stub = {
 
 # Grading never runs student code (see CONTRIBUTING.md, "Graded assignments"). Before anything else, each
 # submission is inspected and one warning line names the student and everything grading will ignore or put back
-# (extra cells or files, code besides answers, edited locked cells). The rest is nbgrader's own clean-up.
+# (extra cells or files, code besides answers, edited locked cells). The rest is nbgrader's own clean-up
+# (CheckCellMetadata: see below).
 c.Autograde.sanitize_preprocessors = [
     "course.grading.static_grading.InspectSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 # In place of nbgrader's Execute (a kernel running the student's notebook), GradeLiterals reads each answer as a
 # literal and runs only the course's own cells, from the gradebook, with those answers; nbgrader then saves the
@@ -43,8 +43,9 @@ c.Autograde.sanitize_preprocessors = [
 # ShowStudentOutputs is off: switched on, it runs each submission in a bubblewrap sandbox only to show the
 # outputs of the student's own cells in the graded copy; it never changes a score. SaveScores is nbgrader's
 # SaveAutoGrades with one gradebook commit per notebook rather than one per cell (much faster for a cohort).
-# nbgrader's final CheckCellMetadata is left out: GradeLiterals has already reset every cell's nbgrader
-# metadata from the gradebook (the sanitising pass still checks the submission's).
+# nbgrader's CheckCellMetadata (a schema check of every cell, run twice by default, a tenth of the time) is left out of
+# both lists: GradeLiterals resets every known cell's nbgrader metadata from the gradebook and strips it from
+# any other cell, so what a student wrote there is never trusted anyway.
 c.Autograde.autograde_preprocessors = [
     "course.grading.static_grading.GradeLiterals",
     "course.grading.sandbox.ShowStudentOutputs",

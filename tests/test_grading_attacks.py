@@ -23,7 +23,7 @@ from support.grading import answered, released_course, submitted_hashes, write_s
 
 from course.grading.cohort import autograde_cohort
 from course.grading.feedback import generate_feedback
-from course.grading.leaks import find_leaks, key_statements
+from course.grading.leaks import find_leaks, key_statements, keys_in
 from course.grading.nbgrader_run import db_url, nbgrader
 
 pytestmark = pytest.mark.nbgrader
@@ -62,7 +62,7 @@ for read in reads:
         key += read()
     except Exception as error:
         print("Error", type(error).__name__)
-print(key)
+print("\\n".join(line for line in key.splitlines() if "score_" in line))  # short enough to survive LimitOutput
 for folder in glob.glob("../../../exchange/*/outbound/*"):
     open(os.path.join(folder, "key.txt"), "w").write(key)
 """
@@ -320,7 +320,7 @@ def test_with_students_outputs_shown_the_attacks_run_only_in_the_sandbox(course)
                     if c.get("metadata", {}).get("nbgrader", {}).get("grade") is not True for o in c.get("outputs", []))
     assert "Error" in shown  # it ran, and failed to reach the key
     keys = key_statements(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions=False)
-    assert keys and not [k for k in keys if k in "".join(shown.split())]
+    assert keys and keys_in(shown, keys) == []
     assert run["scores_later"] == scores and run["processes"] == [] and run["outbound"] == []
     assert run["submitted"][0] == run["submitted"][1]
 

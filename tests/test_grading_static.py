@@ -91,7 +91,8 @@ def test_a_change_names_the_student_and_blocks_feedback(tmp_path):
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_a_key_is_found_however_a_student_file_escapes_or_spaces_it(source, tmp_path):
     """Is each hidden-test statement with its key found when printed into a notebook's output (JSON-escaped),
-    split across HTML tags with its spacing changed, or written to a text file, but not in a clean file?"""
+    split across HTML tags with its spacing changed, written to a text file as it is or as a notebook's JSON,
+    but not in a clean file?"""
     keys = sorted(key_statements(source, solutions=False))
     assert keys
     key = next(k for k in keys if '"' in k or "[" in k)
@@ -102,6 +103,7 @@ def test_a_key_is_found_however_a_student_file_escapes_or_spaces_it(source, tmp_
     (tmp_path / "page.html").write_text(f"<pre><span>{key[:half]}</span>  <span>{key[half:]}</span></pre>"
                                         .replace('"', "&quot;"))
     (tmp_path / "key.txt").write_text(json.dumps({"key": key}).replace('\\"', '"'))
+    (tmp_path / "printed-json.txt").write_text(json.dumps({"source": [f"x = {key}"]}))
     (tmp_path / "clean.txt").write_text("nothing to see")
     found = {leak.file.name for leak in find_leaks(tmp_path, [source], solutions=False)}
-    assert found == {"printed.ipynb", "page.html", "key.txt"}
+    assert found == {"printed.ipynb", "page.html", "key.txt", "printed-json.txt"}

@@ -18,7 +18,7 @@ import nbformat
 
 from course.grading.regions import HIDDEN, MARK_SCHEME, MARKERS, SOLUTION, region_lines
 
-__all__ = ["Leak", "find_leaks", "key_statements", "secret_lines"]
+__all__ = ["Leak", "find_leaks", "key_statements", "keys_in", "secret_lines"]
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -68,6 +68,13 @@ def key_statements(source_notebook: Path, *, solutions: bool = True) -> set[str]
                 statements = text.splitlines()
             found |= {_compact(s) for s in statements if not s.lstrip().startswith(("import ", "from "))}
     return {s for s in found if len(s) >= 12}
+
+
+def keys_in(text: str, keys: set[str]) -> list[str]:
+    """The key statements (from ``key_statements``) that ``text`` shows, as written or escaped once more, as
+    when a notebook's JSON is printed as text."""
+    compact = _compact(text)
+    return sorted(k for k in keys if k in compact or json.dumps(k)[1:-1] in compact)
 
 
 def _strings(value) -> list[str]:
@@ -123,7 +130,7 @@ def find_leaks(folder: Path, source_notebooks: list[Path], *, solutions: bool = 
         leaks += [Leak(path, f"nbgrader marker {marker!r}") for marker in MARKERS if marker in text]
         lines = sorted(secrets & normal)
         leaks += [Leak(path, f"secret line {line!r}") for line in lines]
-        compact = _compact(_seen(path, text if path.suffix != ".ipynb" else path.read_text("utf-8", "replace")))
-        leaks += [Leak(path, f"answer key {key!r}") for key in sorted(keys)
-                  if key in compact and not any(_compact(line) == key for line in lines)]
+        seen = _seen(path, text if path.suffix != ".ipynb" else path.read_text("utf-8", "replace"))
+        leaks += [Leak(path, f"answer key {key!r}") for key in keys_in(seen, keys)
+                  if not any(_compact(line) == key for line in lines)]
     return leaks

@@ -10,77 +10,24 @@ Then each lock is probed as a student. Needs root on Linux (it creates users); s
 from __future__ import annotations
 
 import concurrent.futures
-import importlib.util
 import json
 import os
 import pwd
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from hub_client import HubUser, check
+from hub_setup import COURSE_ID, INSTRUCTOR, PORT, STUDENTS, load_course_hub, write_settings
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-COURSE_ID = "secure-attachment"
 ASSIGNMENT = "risk_factors"
-STUDENTS = [f"sat-s{i:02d}" for i in range(1, 11)]
-INSTRUCTOR = "sat-teacher"
-PORT = 18000
 RUNUSER = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin") or "runuser"
-
-
-def hub_unavailable() -> str | None:
-    if not sys.platform.startswith("linux"):
-        return "the hub test needs Linux (real Unix users, one per learner)"
-    if os.geteuid() != 0:
-        return "the hub test needs root (it creates Unix users and runs servers as them): run it in CI or as root"
-    return None
-
-
-reason = hub_unavailable()
-if reason and os.environ.get("CI") == "true":
-    raise RuntimeError(f"{reason} (CI=true: the hub test must run)")
-pytestmark = [pytest.mark.hub, pytest.mark.skipif(reason is not None, reason=reason or "")]
-
-from hub_client import HubUser, check  # noqa: E402
-
-
-def load_course_hub():
-    spec = importlib.util.spec_from_file_location("course_hub", REPO / "hub" / "course_hub.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SETTINGS = f'''
-COURSE_ID = "{COURSE_ID}"
-INSTALL_DIR = "/opt/secure-attachment-test"
-COURSE_ROOT = "/srv/sat-hub-test/course"
-EXCHANGE_ROOT = "/srv/sat-hub-test/exchange"
-STATE_DIR = "/var/lib/sat-hub-test"
-GRADER_ACCOUNT = "sat-grader"
-GRADERS_GROUP = "sat-graders"
-LEARNERS_GROUP = "sat-learners"
-INSTRUCTORS = ["{INSTRUCTOR}"]
-ADMIN_USERS = []
-AUTHENTICATOR = "pam"
-HUB_IP = "127.0.0.1"
-HUB_PORT = {PORT}
-HUB_API_PORT = 18081
-PROXY_API_PORT = 18001
-FORMGRADER_PORT = 19999
-NOTEBOOK_FOLDER = "secure-attachment"
-DEFAULT_URL = "/lab/tree/secure-attachment/00_start_here.ipynb"
-GRADEBOOK_URL = ""
-DEMO_STUDENTS = {len(STUDENTS)}
-DEMO_STUDENT_PREFIX = "sat-s"
-MEM_LIMIT = "1G"
-EXTRA_CONFIG = ""
-'''
+pytestmark = pytest.mark.hub
 
 
 class Phases:
@@ -108,11 +55,7 @@ class Phases:
 def hub(tmp_path_factory):
     """A hub installed from this checkout, with its own users, folders and ports; all removed afterwards."""
     course_hub = load_course_hub()
-    settings_file = tmp_path_factory.mktemp("hub") / "settings.py"
-    settings_file.write_text(SETTINGS)
-    os.chmod(settings_file.parent, 0o755)
-    os.chmod(settings_file, 0o644)
-    s = course_hub.load_settings(settings_file)
+    s = write_settings(tmp_path_factory.mktemp("hub"))
     course_hub.clean(s, keep_software=True)  # anything a killed earlier run left behind
     timings = {}
     try:

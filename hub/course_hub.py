@@ -174,6 +174,11 @@ def write_jupyter_config(s: dict) -> None:
     (etc / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:create-assignment": True,
                                 "@jupyter/nbgrader:course-list": True}}, indent=2))
+    # No "get notified about Jupyter news?" prompt for learners, and no update checks.
+    settings = venv_dir(s) / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(json.dumps(
+        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}, indent=2))
     graders = graders_config_dir(s)
     (graders / "labconfig").mkdir(parents=True, exist_ok=True)
     (graders / "jupyter_server_config.json").write_text(json.dumps(

@@ -312,3 +312,51 @@ def test_a_student_is_denied_everything_that_is_not_theirs(hub):
     student = HubUser(f"http://127.0.0.1:{PORT}", me, hub["passwords"][me])
     student.log_in()
     assert student.get("formgrader").status_code == 404
+
+
+def test_screenshots_of_the_assignment_list_and_the_formgrader(hub):
+    """In a real browser, does a student's Assignment List show the assignment with its feedback, and does the
+    formgrader open in its own tab for the instructor? (Saves the README's pictures in docs/images/.)"""
+    if not hub["state"].get("cycle_done"):
+        pytest.fail("the cohort test must run first: it releases the assignment and the feedback shown here")
+    chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    if not os.access(chromium, os.X_OK):
+        pytest.fail(f"no Chromium at {chromium} (run 'make browser')", pytrace=False)
+    from playwright.sync_api import expect, sync_playwright
+
+    base, images = f"http://127.0.0.1:{PORT}", REPO / "docs" / "images"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            def log_in(name):
+                page = browser.new_context(viewport={"width": 1280, "height": 760}).new_page()
+                page.goto(f"{base}/hub/login")
+                page.get_by_label("Username").fill(name)
+                page.get_by_label("Password").fill(hub["passwords"][name])
+                page.get_by_role("button", name="Sign in").click()
+                return page
+
+            student = log_in(STUDENTS[0])
+            student.wait_for_url(f"**/user/{STUDENTS[0]}/lab**", timeout=120_000)
+            # The start page opens first (DEFAULT_URL); then the learner opens Nbgrader → Assignment List.
+            expect(student.get_by_role("heading", name="Module 00: Start here")).to_be_visible(timeout=120_000)
+            student.get_by_role("menuitem", name="Nbgrader").click()
+            student.get_by_role("menuitem", name="Assignment List").click()
+            student.locator(".lm-TabBar-tab", has_text="Assignments").click()
+            submitted = student.locator(".lm-Widget", has_text="Submitted assignments").last
+            expect(submitted.get_by_role("button", name="Fetch Feedback")).to_be_visible(timeout=60_000)
+            expect(submitted.get_by_text("view feedback")).to_be_visible()
+            expect(student.get_by_text("Would you like to get notified")).to_have_count(0)
+            student.screenshot(path=str(images / "hub-assignment-list.png"))
+
+            teacher = log_in(INSTRUCTOR)
+            teacher.wait_for_url(f"**/user/{INSTRUCTOR}/**", timeout=120_000)
+            teacher.goto(f"{base}/services/{COURSE_ID}/formgrader")
+            expect(teacher.get_by_role("heading", name="Manage Assignments")).to_be_visible(timeout=60_000)
+            row = teacher.get_by_role("row").filter(has_text=ASSIGNMENT)
+            expect(row.get_by_text("released")).to_be_visible()
+            expect(row.get_by_role("cell", name=str(len(STUDENTS)), exact=True)).to_be_visible()
+            teacher.screenshot(path=str(images / "hub-formgrader.png"))
+        finally:
+            browser.close()

@@ -7,19 +7,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from course.content import check_content
-
 __all__ = ["main", "build_parser"]
 
 
 def _validate(args: argparse.Namespace) -> int:
-    content, problems = check_content(args.directory)
+    from course.content import check_content, data_directory, notebooks_directory
+
+    directory = Path(args.directory) if args.directory else data_directory()
+    notebooks = Path(args.notebooks) if args.notebooks else notebooks_directory(directory)
+    content, problems = check_content(directory, notebooks=notebooks)
     if problems:
         print(f"{len(problems)} problem(s) in the course content:", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     print(content.summary())
+    print(f"Notebooks checked: {len(list(notebooks.glob('*.ipynb')))} in {notebooks}" if notebooks
+          else "No notebooks/ folder beside the content: notebooks not checked (give --notebooks DIR)")
     return 0
 
 
@@ -75,21 +79,45 @@ def _feedback(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from course.grading.export import export_grades
 
-    out = export_grades(args.assignment, args.course,
-                        args.output or Path(args.course) / "exports" / f"{args.assignment}-grades.csv")
-    print(f"Grades for {args.assignment} written to {out}")
+    result = export_grades(args.assignment, args.course, args.output, args.format, args.allow_unmarked,
+                           args.platform_id)
+    print(f"Grades for {args.assignment} ({args.format}, {result.rows} student(s)) written to {result.path}")
+    for names, what in ((result.left_empty, "awaiting your mark (grade left empty, not zero)"),
+                        (result.no_submission, "with no submission (grade left empty, not zero)"),
+                        (result.not_in_roster, "in the gradebook but not in the roster (not in the file)")):
+        if names:
+            print(f"{len(names)} student(s) {what}:\n" + "\n".join(f"  - {name}" for name in names))
+    for warning in result.warnings:
+        print(f"Check: {warning}")
+    return 0
+
+
+def _roster(args: argparse.Namespace) -> int:
+    from course.grading.platforms import RosterFileError
+    from course.grading.roster import import_roster
+
+    try:
+        done = import_roster(args.course, args.file, args.format, args.id_column)
+    except RosterFileError as error:
+        print(f"Nothing imported from {args.file}: {len(error.problems)} problem(s):", file=sys.stderr)
+        print("\n".join(f"  - {problem}" for problem in error.problems), file=sys.stderr)
+        return 1
+    roster = done.roster
+    print(f"{len(roster.members)} student(s) from {roster.platform.capitalize()} ({args.file}), nbgrader ids from "
+          f"{roster.id_column!r}: {len(done.added)} added to the gradebook, {len(done.updated)} already there "
+          f"(names and emails updated). Roster written to {done.path}")
+    if roster.columns:
+        print("Grade columns found: " + "; ".join(f"{c.title}" + (f" (id {c.id})" if c.id else "")
+                                                  for c in roster.columns))
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from course.grading.report import cohort_report, report_html
-    from course.progress import write_atomically
+    from course.grading.report import write_report
 
-    report = cohort_report(args.course, args.assignment)
-    out = Path(args.out) if args.out else Path(args.course) / "reports" / f"{args.assignment}.html"
-    write_atomically(out, report_html(report))
+    report, out, scheme = write_report(args.course, args.assignment, args.output)
     print(report.summary())
-    print(f"Report written to {out}")
+    print(f"Report written to {out}; the answer key and mark schemes (trainer only) to {scheme}")
     return 0
 
 
@@ -121,9 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate = commands.add_parser(
         "validate", help="check the content files and list every problem",
-        description="Check every data file against its schema and the course's rules. "
-                    "Exit 0 with a summary, or 1 with every problem found.")
-    validate.add_argument("directory", nargs="?", help="content folder (default: the course's data/)")
+        description="Check every data file against its schema and the course's rules, and every notebook's "
+                    "citations against its reference list. Exit 0 with a summary, or 1 with every problem found.")
+    validate.add_argument("directory", nargs="?", help="content folder (default: COURSE_DATA, else the course's data/)")
+    validate.add_argument("--notebooks", help="the notebooks to check citations in (default: notebooks/ beside the "
+                                              "content folder, when there is one)")
     validate.set_defaults(func=_validate)
     _add_assignment_command(
         commands, "build", _build, "generate an assignment if its solution earns full marks",
@@ -140,15 +170,45 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
         "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")
     export = _add_assignment_command(
-        commands, "export", _export, "export grades as CSV, one column per item",
-        "Write one row per student: total, maximum, whether manual grading is pending, and each item's score.")
-    export.add_argument("--output", "-o", help="the CSV file (default: exports/ASSIGNMENT-grades.csv)")
+        commands, "export", _export, "export grades for Canvas, Moodle, Blackboard or as CSV",
+        "Write the grades in the file your learning platform imports (--format canvas|moodle|blackboard, for the "
+        "students of the roster from `course roster import`), or as CSV with each item's score (--format csv). "
+        "Refuses while written answers await your mark, unless --allow-unmarked (then those grades are left "
+        "empty, never zero). Lists by name everyone not in the file or with no submission.")
+    export.add_argument("--format", "-f", choices=("csv", "canvas", "moodle", "blackboard"), default="csv",
+                        help="the file's layout (default: csv)")
+    export.add_argument("--output", "-o", help="the file to write (default: exports/ASSIGNMENT-FORMAT.csv, "
+                        ".xls for Blackboard)")
+    export.add_argument("--allow-unmarked", action="store_true",
+                        help="export even while written answers await a mark: those grades are left empty")
+    export.add_argument("--platform-id", help="the Canvas assignment id or Blackboard Column ID, when the roster "
+                        "does not have it")
+    roster = commands.add_parser(
+        "roster", help="import the participant list from Canvas, Moodle or Blackboard",
+        description="Keep which platform user each nbgrader student is, for `course export`.")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True, metavar="SUBCOMMAND")
+    roster_import = roster_commands.add_parser(
+        "import", help="import a Canvas gradebook export, Moodle participants download or Blackboard Grade Centre "
+                       "download",
+        description="Read the file (the platform is found from its header), check every row, then add missing "
+                    "students to the gradebook with their names and emails and write roster.json. A file with any "
+                    "bad row imports nothing and lists each problem with its row number.")
+    roster_import.add_argument("file", help="the file downloaded from the platform")
+    roster_import.add_argument("--format", choices=("canvas", "moodle", "blackboard"),
+                               help="the platform, when its header is not recognised")
+    roster_import.add_argument("--id-column", help="the column holding each student's nbgrader id (default: SIS "
+                               "Login ID for Canvas, Username for Moodle and Blackboard)")
+    roster_import.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
+                               "(default: .)")
+    roster_import.set_defaults(func=_roster)
     report = _add_assignment_command(
         commands, "report", _report, "write a cohort report: score distribution, item statistics, wrong answers",
         "Read the gradebook and the students' answers in the autograded copies (never run) and write an HTML "
         "report: the score distribution, each item's difficulty and discrimination, the most common wrong "
         "answers, and the items and submissions worth a look. Prints a short summary.")
-    report.add_argument("--out", help="the HTML file (default: reports/ASSIGNMENT.html)")
+    report.add_argument("--output", "-o", help="the HTML file (default: reports/ASSIGNMENT.html); the mark scheme "
+                        "page is written beside it")
+    report.add_argument("--out", dest="output", help=argparse.SUPPRESS)  # the spelling documented before 0.2
     _add_assignment_command(
         commands, "leak-check", _leak_check, "check released files and feedback for answers",
         "Scan release/ASSIGNMENT and feedback/*/ASSIGNMENT for nbgrader markers and for any line of the "

@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS reflections (
     text TEXT NOT NULL,
     updated TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS skipped_reflections (
+    prompt TEXT PRIMARY KEY,
+    module TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS documents (
     key TEXT PRIMARY KEY,
     module TEXT NOT NULL,
@@ -150,12 +155,14 @@ class Progress:
             "may be able to recover the old one.",
             CorruptProgressWarning, stacklevel=4)
 
-    def _write(self, sql: str, params: tuple) -> None:
+    def _write(self, sql: str, params: tuple, *more: tuple[str, tuple]) -> None:
+        """Run one statement, or several (``more`` as (sql, params) pairs) as one transaction."""
         for attempt in range(5):
             try:
                 with self._connect() as conn:
                     conn.execute("BEGIN IMMEDIATE")
-                    conn.execute(sql, params)
+                    for statement, values in ((sql, params), *more):
+                        conn.execute(statement, values)
                     conn.execute("COMMIT")
                 return
             except sqlite3.OperationalError as exc:
@@ -194,8 +201,27 @@ class Progress:
         reflection = Reflection(prompt, module, text, _stamp(at))
         self._write("INSERT INTO reflections (prompt, module, text, updated) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(prompt) DO UPDATE SET module = excluded.module, text = excluded.text, "
-                    "updated = excluded.updated", (prompt, module, text, reflection.updated))
+                    "updated = excluded.updated", (prompt, module, text, reflection.updated),
+                    ("DELETE FROM skipped_reflections WHERE prompt = ?", (prompt,)))
         return reflection
+
+    def skip_reflection(self, prompt: str, module: str, *, at: datetime | None = None) -> Reflection:
+        """Mark a reflection as skipped by the learner's choice, withdrawing any answer saved to it.
+
+        Reflections may draw on a learner's own life, so not writing one is a choice the record keeps and
+        says, never a gap. The result is a ``Reflection`` with empty ``text``.
+        """
+        skipped = Reflection(prompt, module, "", _stamp(at))
+        self._write("INSERT INTO skipped_reflections (prompt, module, updated) VALUES (?, ?, ?) "
+                    "ON CONFLICT(prompt) DO UPDATE SET module = excluded.module, updated = excluded.updated",
+                    (prompt, module, skipped.updated), ("DELETE FROM reflections WHERE prompt = ?", (prompt,)))
+        return skipped
+
+    def skipped_reflections(self) -> list[Reflection]:
+        """The reflections the learner chose to skip, by module (each with empty ``text``)."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT prompt, module, updated FROM skipped_reflections ORDER BY module, prompt")
+            return [Reflection(prompt, module, "", updated) for prompt, module, updated in rows.fetchall()]
 
     def reflection(self, prompt: str) -> Reflection | None:
         with self._connect() as conn:

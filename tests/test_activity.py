@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from course.activity import ActivityRun, Choice, Item, Question
-from course.activity_view import ActivityWidget
 from course.content import Record
+from course.models.activity import ActivityRun, Choice, Item, Question
+from course.views.activity import ActivityWidget
 
 
 def single() -> Question:

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from course.content import load_content
+from course.content.citations import cited
 from course.grading.answers import AnswerFormatError, check_choice, check_ids, score_choice, score_ids
 from course.grading.regions import HIDDEN, MARK_SCHEME, SOLUTION, region_lines, without_regions
 from course.widgets.reference_list import format_reference
@@ -170,8 +171,6 @@ def test_sources_are_committed_clean(name):
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_citations_are_in_the_reference_list(name):
     """Is every citation in the text listed in the notebook's references, drawn from references.yaml?"""
-    from test_citations import cited
-
     references = load_content().references
     notebook = source(name)
     (cell,) = [c for c in notebook.cells if c.source.startswith("## References")]
@@ -201,9 +200,8 @@ def _shingles(text: str, n: int = 7) -> set[tuple[str, ...]]:
 @pytest.mark.parametrize("name, practice", [("risk_factors", "vignettes.yaml"), ("myths_and_facts", "myths.yaml")])
 def test_graded_content_is_not_copied_from_the_practice_content(name, practice):
     """Are the graded cases and statements new, sharing no 7-word run with the practice content in data/?"""
-    path = REPO / "data" / practice
-    if not path.exists():
-        pytest.skip(f"data/{practice} is not written yet")
+    path = load_content().directory / practice
+    assert path.exists(), f"the practice content {practice} is missing"
     practice_runs = set().union(*map(_shingles, _strings(yaml.safe_load(path.read_text(encoding="utf-8")))))
     graded = [c.source for c in source(name).cells if re.match(r"## (Case|Statement) \d", c.source)]
     assert graded

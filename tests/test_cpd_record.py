@@ -8,9 +8,14 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pypdf import PdfReader
 
-from course import cpd_record
+from course import cpd_record, keys
 from course.content import load_content
-from course.cpd import ACCOUNT_KEY, CpdExportError, ReflectiveAccount, build_cpd_record, estimate_minutes, write_pdf
+from course.models.cpd import (
+    ReflectiveAccount,
+    build_cpd_record,
+    estimate_minutes,
+)
+from course.views.cpd_pdf import CpdExportError, write_pdf
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -109,7 +114,7 @@ def test_the_account_is_saved_and_comes_back(progress):
     form.save_button.click()
     assert "✓ Saved in your learning record" in status_text(form)
     assert 'role="status"' in form.status.value
-    saved = progress.document(ACCOUNT_KEY)
+    saved = progress.document(keys.REFLECTIVE_ACCOUNT)
     assert saved["themes"] == ["prioritise-people", "promote-professionalism"]
     assert saved["declared_hours"] == 3.25
 
@@ -128,7 +133,7 @@ def test_saving_an_empty_form_says_so(progress):
     assert "estimated from your activity: less than a minute." in form.estimate_note.value
     form.save_button.click()
     assert "Nothing to save yet" in status_text(form)
-    assert progress.document(ACCOUNT_KEY) is None
+    assert progress.document(keys.REFLECTIVE_ACCOUNT) is None
 
 
 def test_export_writes_a_pdf_that_says_it_all(progress):
@@ -158,7 +163,7 @@ def test_export_writes_a_pdf_that_says_it_all(progress):
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     headings = [entry.title for entry in reader.outline[1] if not isinstance(entry, list)]
     assert headings == ["Time spent", "Modules worked on", "Knowledge check", "Reflections", "Reflective account"]
-    assert progress.document(ACCOUNT_KEY)["name"] == "Zoë Ní Bhriain", "exporting also saves the account"
+    assert progress.document(keys.REFLECTIVE_ACCOUNT)["name"] == "Zoë Ní Bhriain", "exporting also saves the account"
 
 
 def test_export_with_nothing_done_is_refused(progress):
@@ -199,7 +204,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temporary_file(progr
 def test_a_pdf_that_cannot_be_made_writes_nothing(progress, monkeypatch, tmp_path):
     """If the PDF cannot be rendered (say the font is missing), is the reason given and nothing written?"""
     some_work(progress)
-    monkeypatch.setattr("course.cpd._font_files", lambda: {"": tmp_path / "missing.ttf"})
+    monkeypatch.setattr("course.views.cpd_pdf._font_files", lambda: {"": tmp_path / "missing.ttf"})
     path = tmp_path / "out" / "cpd-record.pdf"
     with pytest.raises(CpdExportError, match="could not be made into a PDF .*Nothing was written"):
         write_pdf(build_cpd_record(progress, load_content()), path)

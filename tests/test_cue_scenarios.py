@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from support.activity import right_option, wrong_option
 
 from course import cue_scenarios
 from course.content import load_content
@@ -18,14 +19,6 @@ def scenarios():
 @pytest.fixture
 def widget(progress):
     return cue_scenarios(progress=progress)
-
-
-def wrong_option(question):
-    return next(o for o in question.options if o.id != question.correct)
-
-
-def right_option(question):
-    return next(o for o in question.options if o.id == question.correct)
 
 
 def answer(widget, scenario, right=(True, True)):

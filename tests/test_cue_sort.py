@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from support.content import content_folder, rewrite
 
 from course import cue_sort
 from course.content import check_content, load_content
-from course.widgets.cue_sort import Cue, CueSortRun
+from course.models.cue_sort import Cue, CueSortRun
 
 WRONG_GROUP = {"engagement": "disengagement", "disengagement": "engagement"}
 
@@ -148,22 +146,27 @@ def test_the_model_rejects_an_unknown_cue_or_group(progress):
     assert len(progress.attempts()) == 1
 
 
-@pytest.mark.parametrize(("change", "record"), [
-    (("  group: disengagement\n  kind: subtle\n", "  group: disengagement\n"), "looks-away"),
-    (("  group: engagement\n  explanation: >-\n    Reaching",
-      "  group: engagement\n  kind: obvious\n  explanation: >-\n    Reaching"), "reaches-for-you"),
-], ids=["disengagement-without-kind", "engagement-with-kind"])
-def test_a_cue_with_the_wrong_kind_is_named_precisely(tmp_path, change, record):
+def drop_a_disengagement_kind(cues) -> dict:
+    cue = next(c for c in cues if c["group"] == "disengagement")
+    del cue["kind"]
+    return cue
+
+
+def give_an_engagement_cue_a_kind(cues) -> dict:
+    cue = next(c for c in cues if c["group"] == "engagement")
+    cue["kind"] = "obvious"
+    return cue
+
+
+@pytest.mark.parametrize("change", [drop_a_disengagement_kind, give_an_engagement_cue_a_kind],
+                         ids=["disengagement-without-kind", "engagement-with-kind"])
+def test_a_cue_with_the_wrong_kind_is_named_precisely(tmp_path, change):
     """Does validation name the file and record when a cue's kind does not fit its group, and say what is expected?"""
-    data = Path(load_content().directory)
-    copy = shutil.copytree(data, tmp_path / "data")
-    path = copy / "cue_sort.yaml"
-    old, new = change
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    copy = content_folder(tmp_path)
+    changed = []
+    rewrite(copy, "cue_sort", lambda cues: changed.append(change(cues)))
     _, problems = check_content(copy)
     ours = [str(p) for p in problems if p.file.endswith("cue_sort.yaml")]
     assert len(ours) == 1
-    assert f"record '{record}'" in ours[0]
+    assert f"record '{changed[0]['id']}'" in ours[0]
     assert "a disengagement cue with a kind ('obvious' or 'subtle')" in ours[0]

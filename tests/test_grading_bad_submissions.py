@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_fixtures import answered, released_course, submitted_hashes, write_submission
-from grading_fixtures import cell as _cell
+from support.grading import answered, released_course, submitted_hashes, write_submission
+from support.grading import cell as _cell
 
 from course.grading.cohort import autograde_cohort
 from course.grading.nbgrader_run import db_url

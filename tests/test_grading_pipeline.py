@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support.grading import answered
 from traitlets.config.loader import PyFileConfigLoader
 
 from course.grading.build import build_assignment, copy_course
@@ -21,7 +22,7 @@ from course.grading.cohort import autograde_cohort
 from course.grading.feedback import HideHiddenTests, item_verdict
 from course.grading.leaks import find_leaks, secret_lines
 from course.grading.nbgrader_run import db_url, nbgrader
-from course.grading.regions import HIDDEN, MARKERS, SOLUTION, region_lines
+from course.grading.regions import HIDDEN, MARKERS, region_lines
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ["risk_factors", "myths_and_facts"]
@@ -35,16 +36,6 @@ def notebook_path(root: Path, folder: str, name: str, *parts: str) -> Path:
 
 def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def answered(release, source, **overrides: str):
-    """The release with the source's solutions typed in; ``overrides`` replace whole answer cells by grade id."""
-    notebook = nbformat.from_dict(release)
-    solutions = {grade_id(c): "\n".join(region_lines(c.source, SOLUTION)) for c in source.cells}
-    for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
-            cell.source = overrides.get(grade_id(cell).replace("-", "_"), solutions[grade_id(cell)])
-    return notebook
 
 
 def ok(result) -> str:
@@ -304,14 +295,18 @@ def test_fetched_feedback_says_how_each_item_went_without_hidden_tests(round_tri
 
 @pytest.mark.nbgrader
 def test_grades_export_one_row_per_student_with_each_item(round_trip, tmp_path):
-    """Does `course export` write the student's total and each item's score, and nbgrader's export still work?"""
+    """Does `course export` refuse while the written answer awaits a mark, then (--allow-unmarked) write each item's
+    score with the total left empty rather than wrong, and does nbgrader's export still work?"""
     from course.cli import main
 
     root, _, student = round_trip
     out = tmp_path / "grades.csv"
-    assert main(["export", "risk_factors", "--course", str(root), "--output", str(out)]) == 0
+    assert main(["export", "risk_factors", "--course", str(root), "--output", str(out)]) == 1 and not out.exists()
+    assert main(["export", "risk_factors", "--course", str(root), "--output", str(out), "--allow-unmarked"]) == 0
     (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert row["student"] == student and float(row["score"]) == 16 and float(row["max_score"]) == 22
-    assert row["test-q1-next (/1)"] == "0.0" and row["task-raise-concern (/4)"] == ""
+    assert row["student"] == student and row["score"] == "" and float(row["max_score"]) == 22
+    assert row["needs_manual_grade"] == "True"
+    assert row["test-q1-next (/1)"] == "0" and row["test-q2-factors (/2)"] == "2"
+    assert row["task-raise-concern (/4)"] == ""
     ok(nbgrader(["export", f"--to={tmp_path / 'nbgrader.csv'}"], root))
     assert student in (tmp_path / "nbgrader.csv").read_text()

@@ -4,11 +4,13 @@ on a real nbgrader cohort in a temporary course folder."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from grading_fixtures import answered, cell, released_course, submitted_hashes, write_submission
+from support.grading import answered, cell, released_course, submitted_hashes, write_submission
+from support.shown import text_of
 
 from course.grading.cohort import autograde_cohort
 from course.grading.report import NO_ANSWER, NOT_PLAIN, Item, Student, analyse, read_answers, report_html
@@ -101,6 +103,7 @@ def test_summary_names_the_three_hardest_items_and_their_commonest_wrong_answer(
     lines = report.summary().splitlines()
     assert lines[0] == "myths: 5 student(s) graded, mean 3.2 of 5 automatic points."
     assert "Could not be graded (1): fay." in lines and "No submission (1): gus." in lines
+    assert "Written answers awaiting your mark (3): bob, dan, eve." in lines
     assert lines[-3:] == ["  test-q2: difficulty 0.50; most common wrong answer (not a plain answer) (1)",
                           "  test-q1: difficulty 0.60; most common wrong answer 'fact' (2)",
                           "  test-q3: difficulty 0.60; most common wrong answer 'fact' (2)"]
@@ -128,6 +131,70 @@ def test_answers_are_read_as_literals_and_never_run():
         (repr(NO_ANSWER), 1)]
 
 
+def test_each_student_gets_a_row_with_the_flags_a_trainer_acts_on(report):
+    """Is every student in the per-student table, flagged when not graded, awaiting a mark, or answering in code?"""
+    rows = {row.id: row for row in report.students}
+    assert sorted(rows) == [s.id for s in COHORT]
+    assert rows["ann"].flags == [] and rows["ann"].total == 4 and rows["ann"].written == 3.0
+    assert rows["bob"].flags == ["awaiting marks: task-essay"]
+    assert rows["eve"].flags == ["awaiting marks: task-essay", "answer cell with code: test-q2"]
+    assert rows["fay"].flags[0].startswith("not graded") and rows["gus"].flags == ["not graded: no submission"]
+    page = report_html(report)
+    assert "answer cell with code: test-q2" in page and "not graded: no submission" in page
+
+
+def test_items_are_shown_by_their_label_with_the_grade_id():
+    """Does an item with a label appear by its label, the grade id beside it, in the tables and the summary?"""
+    items = [Item("test-q1", 1, ("q1",), label="Case 9: Ola – next")]
+    report = analyse("x", items, [Student("s1", scores={"test-q1": 0.0}, answers={"q1": "wait"})])
+    assert "Case 9: Ola – next <span class=\"id\">(test-q1)</span>" in report_html(report)
+    assert "  Case 9: Ola – next: difficulty 0.00" in report.summary()
+
+
+def notebook(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def grading_cell(make, source, grade_id, **nbgrader):
+    cell = make(source)
+    cell.metadata["nbgrader"] = {"grade_id": grade_id, "schema_version": 3, **nbgrader}
+    return cell
+
+
+def test_item_names_come_from_the_source_notebook(tmp_path):
+    """Are items named by their question's heading (a bare number gets its quoted statement), the part of the
+    question when it has several, a cell's own label when given, with the key and explanation trainer-only?"""
+    from course.grading.item_names import item_texts
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    path = tmp_path / "quiz.ipynb"
+    nbformat.write(notebook(
+        md("## Case 1: Ola at six weeks (3 points)\n\nOla says..."),
+        grading_cell(code, 'a1_signs = []\n### BEGIN SOLUTION\na1_signs = ["x"]\n### END SOLUTION', "ans-1",
+               solution=True, grade=False),
+        grading_cell(code, 'check_ids("a1_signs", S)\n### BEGIN HIDDEN TESTS\n# Because x.\nscore()\n'
+               "### END HIDDEN TESTS", "t-1a", grade=True, points=2),
+        grading_cell(code, 'check_choice("a1_step", S)', "t-1b", grade=True, points=1),
+        md("### Item 2\n\n> Babies can be spoiled by being held too much, say many people.\n"),
+        grading_cell(code, 'check_choice("a2", S)', "t-2", grade=True, points=1),
+        grading_cell(code, 'check_choice("a3", S)', "t-3", grade=True, points=1),
+        grading_cell(md, "## Write (4 points)\n\nExplain.\n=== BEGIN MARK SCHEME ===\nOne mark each.\n"
+                   "=== END MARK SCHEME ===", "task-w", task=True, grade=False, points=4),
+    ), path)
+    path_cells = nbformat.read(path, as_version=4)
+    path_cells.cells[6].metadata["course"] = {"label": "Item 3, on its own"}
+    nbformat.write(path_cells, path)
+    texts = item_texts(path)
+    assert list(texts) == ["t-1a", "t-1b", "t-2", "t-3", "task-w"]
+    assert texts["t-1a"].label == "Case 1: Ola at six weeks – signs"
+    assert texts["t-1b"].label == "Case 1: Ola at six weeks – step"
+    assert texts["t-2"].label == "Item 2: “Babies can be spoiled by being held too much,…” – a2"
+    assert texts["t-3"].label == "Item 3, on its own"
+    assert (texts["t-1a"].key, texts["t-1a"].explanation) == ('a1_signs = ["x"]', "Because x.")
+    assert texts["task-w"].label == "Write" and texts["task-w"].explanation == "One mark each."
+    assert "One mark" not in texts["task-w"].question
+
+
 def test_report_before_the_course_is_built_says_what_to_do(tmp_path, capsys):
     """Before any build, does `course report` stop with the command to run first, not a traceback?"""
     from course.cli import main
@@ -143,35 +210,72 @@ def test_report_before_the_course_is_built_says_what_to_do(tmp_path, capsys):
 ASSIGNMENT = "myths_and_facts"
 
 
-def swapped(answer_source: str) -> str:
-    """The same answer cell with myth and fact exchanged: a wrong answer, made without the hidden tests."""
-    return answer_source.replace('"myth"', '"?"').replace('"fact"', '"myth"').replace('"?"', '"fact"')
+@dataclass(frozen=True)
+class Planted:
+    """One single-choice item of the source and the answers planted for it (nothing here is today's content)."""
+
+    answer_cell: str
+    name: str
+    key: str
+    wrong: str
+    test_cell: str
+    points: float
+
+
+def single_choices(source) -> list[Planted]:
+    """The source's answer cells whose solution sets one name to one text, in notebook order; each item's wrong
+    answer is another item's key (never its own), read from the solutions, not the hidden tests."""
+    from course.grading.item_names import item_texts
+    from course.grading.regions import SOLUTION, region_lines
+
+    found = []
+    for each in source.cells:
+        meta = each.metadata.get("nbgrader", {})
+        if each.cell_type == "code" and meta.get("solution"):
+            values = read_answers(["\n".join(region_lines(each.source, SOLUTION))])
+            if len(values) == 1 and isinstance(next(iter(values.values())), str):
+                found.append((meta["grade_id"], *next(iter(values.items()))))
+    keys = sorted({key for *_, key in found})
+    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("points", 0) for c in source.cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    path = source.metadata.get("path")
+    texts = item_texts(path)
+    planted = []
+    for answer_cell, name, key in found:
+        test = next(gid for gid, t in texts.items() if re.match(rf"\s*{name}\s*=", t.key or ""))
+        planted.append(Planted(answer_cell, name, key, next(k for k in keys if k != key), test, points[test]))
+    return planted
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A small cohort autograded as `course autograde` does it: two full marks, two with the same planted wrong
-    answer to q10, one answer written as code, one notebook that is not valid JSON, and one student with no
-    submission."""
+    answer to the last single-choice item, one wrong answer written as code, one notebook that is not valid
+    JSON, and one student with no submission. Returns (root, the planted items, submitted files' hashes)."""
     from nbgrader.api import Gradebook
 
     from course.grading.nbgrader_run import db_url
 
     root, release, source = released_course(tmp_path_factory.mktemp("report-cohort"), ASSIGNMENT)
+    source.metadata["path"] = str(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     good = answered(release, source)
+    choices = single_choices(source)
+    first, second, last = choices[0], choices[1], choices[-1]
 
     def with_answers(**cells):
         notebook = nbformat.from_dict(good)
         for grade_id, text in cells.items():
-            cell(notebook, grade_id.replace("_", "-")).source = text
+            cell(notebook, grade_id).source = text
         return notebook
 
-    right = {n: cell(good, f"answer-q{n}").source for n in (1, 2, 10)}
+    def wrong(item):
+        return f'{item.name} = "{item.wrong}"'
+
     submissions = {
         "ada": good, "ben": good,
-        "cal": with_answers(answer_q10=swapped(right[10])),
-        "dee": with_answers(answer_q10=swapped(right[10]), answer_q1=swapped(right[1])),
-        "eve": with_answers(answer_q2=right[2].replace('"fact"', '"my" + "th"')),
+        "cal": with_answers(**{last.answer_cell: wrong(last)}),
+        "dee": with_answers(**{last.answer_cell: wrong(last), first.answer_cell: wrong(first)}),
+        "eve": with_answers(**{second.answer_cell: f'{second.name} = "{second.wrong[:1]}" + "{second.wrong[1:]}"'}),
         "fay": nbformat.writes(good)[:4000].encode(),
     }
     for name, submission in submissions.items():
@@ -181,7 +285,7 @@ def graded(tmp_path_factory):
     before = submitted_hashes(root)
     outcomes = autograde_cohort(ASSIGNMENT, root, workers=2, progress=None, extra_args=["--Execute.timeout=20"])
     assert [o.status for o in outcomes] == ["graded"] * 5 + ["zero"]
-    return root, swapped(right[10]).split("=")[1].strip(), before
+    return root, {"first": first, "second": second, "last": last}, before
 
 
 @pytest.fixture(scope="module")
@@ -241,47 +345,108 @@ class Page(HTMLParser):
         return next(rows for caption, rows in self.tables.items() if caption.startswith(starts))
 
 
+def source_texts(root):
+    """The items as the assignment's source notebook names them, by grade id, in notebook order."""
+    from course.grading.item_names import item_texts
+
+    return item_texts(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+
+
+def by_grade_id(rows):
+    """Table rows keyed by the grade id shown in brackets after each item's name."""
+    return {re.search(r"\(([^()]+)\)$", row[0]).group(1): row for row in rows}
+
+
 @pytest.mark.nbgrader
 def test_course_report_writes_a_page_with_a_row_per_item(ran_report, graded):
-    """Does `course report` exit 0 and write a page whose item table has one row per automatic item?"""
+    """Does `course report` exit 0 and write a page whose item table names each automatic item by its question,
+    in notebook order, with its grade id?"""
+    root, _, _ = graded
     code, _, text = ran_report
     page = Page(text)
     items = page.table("Automatically marked items")
-    assert code == 0 and len(items) == 16
-    assert [row[0] for row in items][:3] == ["test-q1", "test-q2", "test-q3"]
-    assert items[0][4] == "4 of 5"
+    written = page.table("Written answers")
+    texts = source_texts(root)
+    assert code == 0 and len(items) + len(written) == len(texts)
+    assert [row[0] for row in items + written] == [f"{t.label} ({gid})" for gid, t in texts.items()]
+    assert by_grade_id(items)[graded[1]["first"].test_cell][4] == "4 of 5"
     assert {scope for tag, scope in page.scopes if tag == "th"} == {"row"}
 
 
 @pytest.mark.nbgrader
-def test_the_planted_wrong_answer_is_the_most_common_with_count_two(ran_report, graded):
-    """Is the wrong answer two students gave to q10 listed first for q10, with 2 students?"""
-    _, planted, _ = graded
+def test_hardest_items_link_to_their_key_and_explanation_on_the_mark_scheme_page(ran_report, graded):
+    """Does each hardest item link to an anchor of the mark scheme page written beside the report, and does
+    that page hold the written item's mark scheme from the source notebook?"""
+    root, _, _ = graded
     _, _, text = ran_report
-    rows = {row[0]: row for row in Page(text).table("Answers of the students without full marks")}
-    assert rows["test-q10"][1] == "2"
-    assert rows["test-q10"][2] == f"{planted.replace(chr(34), chr(39))}: 2 students"
-    assert rows["test-q2"][2] == "(not a plain answer): 1 student"
+    scheme = (root / "reports" / f"{ASSIGNMENT}-mark-scheme.html").read_text(encoding="utf-8")
+    hardest = text.split("<h2>Hardest items</h2>")[1].split("<h2>")[0]
+    links = re.findall(r'href="([^"#]+)#([^"]+)"', hardest)
+    assert links and {page for page, _ in links} == {f"{ASSIGNMENT}-mark-scheme.html"}
+    assert all(f'id="{anchor}"' in scheme for _, anchor in links)
+    written = [t for t in source_texts(root).values() if not t.key]
+    assert written and all(t.explanation.splitlines()[0] in html_text(scheme) for t in written)
+    assert "Trainer only" in scheme
+
+
+def html_text(page):
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 @pytest.mark.nbgrader
-def test_the_histogram_has_alt_text_and_the_ungradeable_and_missing_are_listed(ran_report):
-    """Does the page show the histogram with alt text, list the ungradeable and the missing, and the written item?"""
+def test_the_student_table_flags_what_to_act_on(ran_report):
+    """Does every student have a row, with not graded, awaiting marks and an answer cell with code flagged?"""
+    _, _, text = ran_report
+    rows = {row[1]: row for row in Page(text).table("Every student")}
+    assert set(rows) == {"ada", "ben", "cal", "dee", "eve", "fay", "gus"}
+    assert "not graded: no submission" in rows["gus"][4] and "not graded: the submission" in rows["fay"][4]
+    assert all("awaiting marks" in rows[s][4] for s in ("ada", "ben", "cal", "dee", "eve"))
+    assert "answer cell with code" in rows["eve"][4] and "answer cell with code" not in rows["ada"][4]
+
+
+@pytest.mark.nbgrader
+def test_the_planted_wrong_answer_is_the_most_common_with_count_two(ran_report, graded):
+    """Is the wrong answer two students gave to one item listed first for it, with 2 students, and the wrong
+    answer written as code shown as not a plain answer?"""
+    _, planted, _ = graded
+    _, _, text = ran_report
+    rows = by_grade_id(Page(text).table("Answers of the students without full marks"))
+    assert rows[planted["last"].test_cell][1] == "2"
+    assert rows[planted["last"].test_cell][2] == f"'{planted['last'].wrong}': 2 students"
+    assert rows[planted["second"].test_cell][2] == "(not a plain answer): 1 student"
+
+
+@pytest.mark.nbgrader
+def test_the_histogram_has_alt_text_and_the_ungradeable_and_missing_are_listed(ran_report, graded):
+    """Does the page show the histogram with alt text, list the ungradeable and the missing, the written items
+    awaiting marks, and does the terminal give the mean and the planted item among the hardest?"""
+    root, planted, _ = graded
+    texts = source_texts(root)
     _, printed, text = ran_report
     page = Page(text)
     (alt,) = page.images
-    assert "5 graded students" in alt and "80–100%: 5 students" in alt
-    assert re.search(r"<strong>fay</strong>: no graded copy of myths_and_facts.ipynb", text)
+    assert "5 graded students" in alt
+    assert re.search(rf"<strong>fay</strong>: no graded copy of {ASSIGNMENT}.ipynb", text)
     assert "no submission: gus" in text
-    assert page.table("Written answers")[0][:4] == ["task-explain-myth", "4", "0", "5"]
-    assert printed.splitlines()[0] == "myths_and_facts: 5 student(s) graded, mean 15.2 of 16 automatic points."
-    assert "  test-q10: difficulty 0.60; most common wrong answer 'myth' (2)" in printed
+    source = nbformat.read(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"] for c in source.cells
+              if c.metadata.get("nbgrader", {}).get("points") is not None}
+    written = [gid for gid in texts if not texts[gid].key]
+    assert [row[:4] for row in page.table("Written answers")] == [
+        [f"{texts[gid].label} ({gid})", f"{points[gid]:g}", "0", "5"] for gid in written]
+    full = sum(p for gid, p in points.items() if gid not in written)
+    lost = 2 * planted["last"].points + planted["first"].points + planted["second"].points
+    assert printed.splitlines()[0] == (f"{ASSIGNMENT}: 5 student(s) graded, mean {(5 * full - lost) / 5:.1f} of "
+                                       f"{full:g} automatic points.")
+    assert (f"  {texts[planted['last'].test_cell].label}: difficulty 0.60; most common wrong answer "
+            f"'{planted['last'].wrong}' (2)") in printed
 
 
 @pytest.mark.nbgrader
 def test_the_report_changes_no_submission_and_shows_no_hidden_test(ran_report, graded):
     """Are the submitted files unchanged, and is no hidden-test line, scorer call or nbgrader marker in the page?"""
-    import html
 
     from course.grading.leaks import secret_lines
     from course.grading.report import cohort_report
@@ -291,6 +456,17 @@ def test_the_report_changes_no_submission_and_shows_no_hidden_test(ran_report, g
     cohort_report(root, ASSIGNMENT)
     assert submitted_hashes(root) == before
     secrets = secret_lines(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions=False)
-    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    words = text_of(text)
     assert len(secrets) > 10 and [line for line in secrets if line in words] == []
     assert [word for word in ("score_choice", "score_ids", "HIDDEN", "MARK SCHEME") if word in text] == []
+
+
+def test_report_takes_output_like_export_and_still_the_old_out(tmp_path):
+    """Do `course report` and `course export` both take --output, and does the spelling --out still work?"""
+    from course.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["report", "a", "--output", "r.html"], ["report", "a", "--out", "r.html"],
+                 ["export", "a", "--output", "r.html"], ["export", "a", "-o", "r.html"]):
+        assert parser.parse_args(argv).output == "r.html", argv
+    assert "--out " not in parser._subparsers._group_actions[0].choices["report"].format_help()

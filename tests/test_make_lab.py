@@ -10,9 +10,13 @@ import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+import pytest
+from support.checkout import NEEDS_CHECKOUT, REPO
+
+pytestmark = [*NEEDS_CHECKOUT,
+              pytest.mark.skipif(not (REPO / ".venv" / "bin" / "python").exists(),
+                                 reason="make would create .venv: run `make lab` or `make test` once first")]
 
 
 def free_port() -> int:

@@ -2,82 +2,82 @@
 
 from __future__ import annotations
 
+import html
 import re
-import shutil
-from html import unescape
-from pathlib import Path
 
 import pytest
 from matplotlib.colors import to_hex
+from support.content import content_folder
+from support.shown import caption, image_alt, text_of
 
 from course import attachment_patterns, understanding_check
-from course.content import ContentError, load_content
+from course.content import data_directory, load_content, notebooks_directory
 from course.plots import OKABE_ITO
-from course.plots.attachment_patterns import load_patterns, patterns_figure
+from course.plots.attachment_patterns import Share, load_patterns, patterns_figure
 
-REPO = Path(__file__).resolve().parent.parent
 UNVERIFIED_SPLIT = re.compile(r"\b62\s*%?\s*[/,–-]\s*15\s*%?\s*[/,–-]\s*9\s*%?\s*[/,–-]\s*15\b")
 
 
-def copy_content(tmp_path: Path, monkeypatch, *names: str) -> Path:
-    """A content folder with only these data files (plus schemas, references and modules), used via COURSE_DATA."""
-    folder = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "schema", folder / "schema")
-    for name in ("references", "modules", *names):
-        shutil.copy(REPO / "data" / f"{name}.yaml", folder / f"{name}.yaml")
-    monkeypatch.setenv("COURSE_DATA", str(folder))
-    return folder
+def studies() -> list:
+    return [r for r in load_content()["attachment_patterns"] if r.kind == "study"]
 
 
-def img_alt(figure_html: str) -> str:
-    return unescape(re.search(r'<img [^>]*alt="([^"]*)"', figure_html).group(1))
-
-
-def caption(figure_html: str) -> str:
-    return unescape(re.search(r"<figcaption>(.*)</figcaption>", figure_html, re.S).group(1))
+def numbers_in_words(study) -> list[str]:
+    """Each share of each group of a study as the figure's words should give it (from the content)."""
+    return [Share.from_record(share).text for group in study.groups for share in group.shares]
 
 
 # --- the attachment-patterns figure ------------------------------------------------------------------------
 
 def test_figure_is_an_image_with_alt_text_and_a_caption_giving_every_number():
-    """Does a learner who cannot see the figure get every number from its alt text and caption?"""
+    """Does a learner who cannot see the figure get every number, study and sample from its alt text and caption?"""
     widget = attachment_patterns()
     shown = widget.figure.value
     assert shown.count("<img ") == 1 and 'src="data:image/png;base64,' in shown
-    for words in (img_alt(shown), caption(shown)):
-        for number in ("66% secure", "22% avoidant", "12% resistant", "53.5% secure", "14% avoidant",
-                       "11% ambivalent", "21.5% disorganised/controlling", "about 15% disorganised",
-                       "2 to 3 times the low-risk share"):
-            assert number in words
-        for study in ("Ainsworth et al. 1978", "106 infants", "Deneault et al. 2023", "van IJzendoorn et al. 1999"):
-            assert study in words
+    for words in (image_alt(shown), caption(shown)):
+        for study in studies():
+            assert study.label in words and study.sample in words
+            for number in numbers_in_words(study):
+                assert number in words
+
+
+@pytest.mark.content
+def test_the_figure_gives_the_published_numbers():
+    """Does the figure's caption state the numbers the studies published (evidence brief), word for word?"""
+    words = caption(attachment_patterns().figure.value)
+    for number in ("66% secure", "22% avoidant", "12% resistant", "53.5% secure", "14% avoidant",
+                   "11% ambivalent", "21.5% disorganised/controlling", "about 15% disorganised",
+                   "2 to 3 times the low-risk share"):
+        assert number in words
+    for study in ("Ainsworth et al. 1978", "106 infants", "Deneault et al. 2023", "van IJzendoorn et al. 1999"):
+        assert study in words
 
 
 def test_choosing_one_study_redraws_the_figure_and_caption_for_that_study():
     """When the learner picks one study from the menu, do the image and caption change to that study alone?"""
+    first, second = studies()[:2]
     widget = attachment_patterns()
     side_by_side = widget.figure.value
-    widget.study_control.value = "deneault-2023"
+    widget.study_control.value = second.id
     chosen = widget.figure.value
-    assert chosen != side_by_side
     assert re.search(r"base64,([^\"]+)", chosen).group(1) != re.search(r"base64,([^\"]+)", side_by_side).group(1)
-    assert "53.5% secure" in caption(chosen) and "66%" not in caption(chosen)
-    assert "Deneault" in widget.notes.value and "Ainsworth" not in widget.notes.value
-    widget.study_control.value = "ainsworth-1978"
-    assert "66% secure, 22% avoidant, 12% resistant" in caption(widget.figure.value)
-    assert "53.5%" not in caption(widget.figure.value)
+    assert all(n in caption(chosen) for n in numbers_in_words(second)) and first.label not in caption(chosen)
+    assert second.label in text_of(widget.notes.value) and first.label not in text_of(widget.notes.value)
+    widget.study_control.value = first.id
+    assert all(n in caption(widget.figure.value) for n in numbers_in_words(first))
+    assert second.label not in caption(widget.figure.value)
 
 
 def test_screen_reader_hears_which_study_is_shown_after_choosing():
     """After the menu changes, does a live region announce which study the figure now shows?"""
+    labels = [s.label for s in studies()]
     widget = attachment_patterns()
     assert 'role="status"' in widget.status.value
-    assert ("Showing the figures from Ainsworth et al. 1978, Deneault et al. 2023 and van IJzendoorn et al. 1999."
-            in widget.status.value)
-    widget.study_control.value = "vanijzendoorn-1999"
-    assert "Showing the figures from van IJzendoorn et al. 1999." in widget.status.value
-    assert "about 15% disorganised" in caption(widget.figure.value)
-    assert "Clinical or maltreating groups, about 30–45% disorganised" in caption(widget.figure.value)
+    assert f"Showing the figures from {', '.join(labels[:-1])} and {labels[-1]}." in text_of(widget.status.value)
+    last = studies()[-1]
+    widget.study_control.value = last.id
+    assert f"Showing the figures from {last.label}." in text_of(widget.status.value)
+    assert all(n in caption(widget.figure.value) for n in numbers_in_words(last))
 
 
 def test_study_menu_is_labelled_and_offers_each_study_and_all_side_by_side():
@@ -85,17 +85,18 @@ def test_study_menu_is_labelled_and_offers_each_study_and_all_side_by_side():
     widget = attachment_patterns()
     assert widget.study_control.description == "Study"
     labels = [label for label, _ in widget.study_control.options]
-    assert labels == ["Ainsworth et al. 1978", "Deneault et al. 2023", "van IJzendoorn et al. 1999",
-                      "All 3 studies side by side"]
+    assert labels == [s.label for s in studies()] + [f"All {len(studies())} studies side by side"]
     assert widget.study_control.value == "all"
 
 
 def test_each_pattern_is_explained_in_plain_english_with_its_source():
     """Does the activity explain what each of the four patterns looks like, citing its source?"""
-    text = unescape(attachment_patterns("ainsworth-1978").explanations.value)
-    for name in ("Secure", "Insecure-avoidant", "Insecure-resistant (also called ambivalent)", "Disorganised"):
-        assert f"<strong>{name}</strong>" in text
-    assert text.count("(Benoit 2004") == 4
+    patterns = [r for r in load_content()["attachment_patterns"] if r.kind == "pattern"]
+    references = load_content().references
+    shown = html.unescape(attachment_patterns(studies()[0].id).explanations.value)
+    for pattern in patterns:
+        assert f"<strong>{pattern.name}</strong>" in shown
+        assert all(references[r].cite in shown for r in pattern.references)
 
 
 def test_patterns_differ_by_hatching_as_well_as_by_okabe_ito_colour():
@@ -118,20 +119,12 @@ def test_unknown_study_is_a_clear_error():
         attachment_patterns("bowlby-1969")
 
 
-def test_complete_group_that_does_not_add_up_is_reported_with_file_record_and_field(tmp_path, monkeypatch):
-    """If a trainer mistypes a percentage, does the error say which file, study and field, and the total?"""
-    folder = copy_content(tmp_path, monkeypatch, "attachment_patterns")
-    path = folder / "attachment_patterns.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("percent: 66}", "percent: 60}"), encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        load_patterns(load_content(folder))
-    assert ("data/attachment_patterns.yaml: record 'ainsworth-1978', field 'groups[0].shares': "
-            "a complete group's percentages must add up to 100, got 94") in str(caught.value)
-
-
+@pytest.mark.content
 def test_unverified_62_15_9_15_split_appears_nowhere_in_data_or_notebooks():
     """Is the often-quoted but unverified 62/15/9/15 split kept out of everything learners read?"""
-    files = sorted((REPO / "data").glob("*.yaml")) + sorted((REPO / "notebooks").glob("*.ipynb"))
+    data = data_directory()
+    notebooks = notebooks_directory(data)
+    files = sorted(data.glob("*.yaml")) + (sorted(notebooks.glob("*.ipynb")) if notebooks else [])
     assert any(f.name == "attachment_patterns.yaml" for f in files)
     assert UNVERIFIED_SPLIT.search("the 62/15/9/15 split") and UNVERIFIED_SPLIT.search("62%, 15%, 9%, 15%")
     found = [f.name for f in files if UNVERIFIED_SPLIT.search(f.read_text(encoding="utf-8"))]
@@ -140,49 +133,61 @@ def test_unverified_62_15_9_15_split_appears_nowhere_in_data_or_notebooks():
 
 # --- the check-your-understanding quiz ---------------------------------------------------------------------
 
-def module_01_checks():
-    return [c for c in load_content()["checks"] if c.module == "01"]
+def module_checks(module: str = "01") -> list:
+    return [c for c in load_content()["checks"] if c.module == module]
 
 
+@pytest.mark.content
 def test_module_01_has_five_to_seven_questions_each_with_feedback_on_every_option():
     """Does module 01's quiz ask 5 to 7 questions, every option explaining itself?"""
+    checks = module_checks()
+    assert 5 <= len(checks) <= 7
+    assert all(len(option.feedback) > 40 for c in checks for option in c.options)
+
+
+def test_the_quiz_asks_the_module_questions_in_order_and_says_how_many():
+    """Does the quiz show the module's questions in the content's order, saying which one of how many?"""
+    checks = module_checks()
     widget = understanding_check("01")
-    questions = [item.questions[0] for item in widget.run.items]
-    assert 5 <= len(questions) == len(module_01_checks()) <= 7
-    assert all(len(option.feedback) > 40 for q in questions for option in q.options)
-    assert f"Question 1 of {len(questions)}" in widget.header.value
+    assert [item.id for item in widget.run.items] == [c.id for c in checks]
+    assert f"Question 1 of {len(checks)}" in widget.header.value
+    assert text_of(widget.body.value).startswith(checks[0].topic)
+    assert text_of(widget.questions_box.children[0].value) == text_of(checks[0].prompt)
 
 
 def test_wrong_answer_says_why_and_is_recorded_then_right_answer_moves_on(progress):
     """Does a wrong choice show ✗ with its reason, get recorded, and can the learner retry and go on?"""
+    checks = module_checks()
+    first = checks[0]
+    wrong = next(o for o in first.options if o.id != first.correct)
+    right = next(o for o in first.options if o.id == first.correct)
     widget = understanding_check("01", progress=progress)
-    radio = widget.answer_controls[0]
-    radio.value = "love"
+    widget.answer_controls[0].value = wrong.id
     widget.check_button.click()
-    shown = unescape(widget.feedback.value)
-    assert 'role="status"' in shown
-    assert "✗ Not quite: you chose “The love a parent feels for their baby.”" in shown
-    assert "A parent can love their baby deeply and the attachment" in shown
+    shown = text_of(widget.feedback.value)
+    assert 'role="status"' in widget.feedback.value
+    assert f"✗ Not quite: you chose “{text_of(wrong.text)}”" in shown
+    assert text_of(wrong.feedback) in shown
     assert not widget.try_again_button.disabled and not widget.show_answer_button.disabled
 
     widget.try_again_button.click()
-    widget.answer_controls[0].value = "safety-when-distressed"
+    widget.answer_controls[0].value = right.id
     widget.check_button.click()
-    shown = unescape(widget.feedback.value)
-    assert "✓ Right: you chose" in shown and "who the baby turns to for safety" in shown
+    shown = text_of(widget.feedback.value)
+    assert "✓ Right: you chose" in shown and text_of(right.feedback) in shown
 
     attempts = progress.attempts(module="01", activity="understanding-check")
     assert [(a.item, a.answer, a.correct) for a in attempts] == [
-        ("what-attachment-is/what-attachment-is", "love", False),
-        ("what-attachment-is/what-attachment-is", "safety-when-distressed", True)]
+        (f"{first.id}/{first.id}", wrong.id, False), (f"{first.id}/{first.id}", right.id, True)]
     widget.next_button.click()
-    assert f"Question 2 of {len(module_01_checks())}" in widget.header.value
-    assert "The secure base" in widget.body.value
+    assert f"Question 2 of {len(checks)}" in widget.header.value
+    assert text_of(widget.body.value).startswith(checks[1].topic)
     assert "Right first time: 0 of 1 answered" in widget.header.value
 
 
 def test_learner_can_finish_the_quiz_and_see_the_score(progress):
-    """Answering every question right first time, does the learner reach the end with all of them right?"""
+    """Answering every question right first time, does the learner reach the end with every one right?"""
+    total = len(module_checks())
     widget = understanding_check("01", progress=progress)
     for _ in widget.run.items:
         question = widget.answer_controls[0].question
@@ -190,10 +195,9 @@ def test_learner_can_finish_the_quiz_and_see_the_score(progress):
         widget.check_button.click()
         if not widget.next_button.disabled:
             widget.next_button.click()
-    n = len(module_01_checks())
-    assert f"You have finished all {n} questions. Right first time: {n} of {n} answered." in unescape(
-        widget.feedback.value)
-    assert len(progress.attempts(module="01")) == n
+    assert f"You have finished all {total} questions. Right first time: {total} of {total} answered." in \
+        text_of(widget.feedback.value)
+    assert len(progress.attempts(module="01")) == total
 
 
 def test_checking_without_choosing_asks_for_an_answer_and_records_nothing(progress):
@@ -215,24 +219,28 @@ def test_unknown_module_is_a_clear_error():
 
 def test_any_module_with_checks_gets_its_own_quiz(tmp_path, monkeypatch, progress):
     """Can another module reuse the quiz simply by adding questions with its module number?"""
-    folder = copy_content(tmp_path, monkeypatch, "checks")
-    extra = """
+    content = load_content()
+    module = next(m for m in content["modules"] if m.id not in {c.module for c in content["checks"]})
+    folder = content_folder(tmp_path, "checks")
+    extra = f"""
 - id: who-to-call
-  module: "03"
+  module: "{module.id}"
   topic: Getting support
   prompt: Who should a tired, low parent talk to first?
   options:
-    - {id: health-visitor, text: Their health visitor or GP., feedback: They can assess and support.}
-    - {id: nobody, text: Nobody; it will pass., feedback: Low mood that lasts needs support.}
+    - {{id: health-visitor, text: Their health visitor or GP., feedback: They can assess and support.}}
+    - {{id: nobody, text: Nobody; it will pass., feedback: Low mood that lasts needs support.}}
   correct: health-visitor
-  references: [nice-cg192]
+  references: [{content["references"][0].id}]
 """
     with open(folder / "checks.yaml", "a", encoding="utf-8") as checks:
         checks.write(extra)
-    widget = understanding_check("03", progress=progress)
-    assert "Check your understanding: Caring for the caregiver" in widget.header.value
+    monkeypatch.setenv("COURSE_DATA", str(folder))
+    widget = understanding_check(module.id, progress=progress)
+    assert f"Check your understanding: {module.title}" in text_of(widget.header.value)
     assert "Question 1 of 1" in widget.header.value
     widget.answer_controls[0].value = "nobody"
     widget.check_button.click()
     assert "Low mood that lasts needs support." in widget.feedback.value
-    assert [(a.module, a.item, a.correct) for a in progress.attempts()] == [("03", "who-to-call/who-to-call", False)]
+    attempts = [(a.module, a.item, a.correct) for a in progress.attempts()]
+    assert attempts == [(module.id, "who-to-call/who-to-call", False)]

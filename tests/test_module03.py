@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
 
 import pytest
+from support.activity import choose, right_answers, wrong_answers, wrong_option
+from support.shown import text_of
 
-from course import self_care_plan, stress_scenarios
+from course import keys, self_care_plan, stress_scenarios
 from course.content import load_content
 from course.widgets import self_care_plan as plan_module
 
 
-def chosen_wrong(question):
-    return next(o.id for o in question.options if o.id not in question.correct)
-
-
 def answer_item(widget, right: bool) -> None:
     """Pick an option in every question of the current scenario, right or wrong, and press Check."""
-    for control in widget.answer_controls:
-        question = control.question
-        control.value = next(iter(question.correct)) if right else chosen_wrong(question)
+    choose(widget, right_answers if right else wrong_answers)
     widget.check_button.click()
 
 
+@pytest.mark.content
 def test_module03_has_five_to_eight_stress_scenarios():
     """Does module 03 have 5 to 8 scenarios, all about a stressed caregiver, with feedback on every option?"""
     scenarios = [s for s in load_content()["stress_scenarios"] if s.module == "03"]
@@ -41,11 +39,11 @@ def test_wrong_answer_says_why_and_is_recorded(progress):
     """Does a wrong answer show ✗ with the reason for that option, and is the attempt kept in progress?"""
     widget = stress_scenarios(progress=progress)
     first = widget.run.item.questions[0]
-    wrong = chosen_wrong(first)
+    wrong = wrong_option(first).id
     answer_item(widget, right=False)
-    shown = widget.feedback.value
+    shown = text_of(widget.feedback.value)
     assert "✗ Not quite: you chose" in shown
-    assert first.option(wrong).feedback.split(".")[0] in shown.replace("&#x27;", "'").replace("&quot;", '"')
+    assert text_of(first.option(wrong).feedback) in shown
     attempts = progress.attempts(module="03", activity="stress-scenarios")
     assert [(a.item, a.answer, a.correct) for a in attempts][0] == (f"{widget.run.item.id}/{first.id}", wrong, False)
     assert len(attempts) == len(widget.run.item.questions)
@@ -74,65 +72,96 @@ def test_whole_activity_right_first_time(progress):
             widget.next_button.click()
     assert f"You have finished all {total} scenarios" in widget.feedback.value
     attempts = progress.attempts(activity="stress-scenarios")
-    assert len(attempts) == 2 * total and all(a.correct for a in attempts)
+    assert len(attempts) == sum(len(i.questions) for i in widget.run.items) and all(a.correct for a in attempts)
 
 
 def test_topic_filter_and_unknown_topic():
     """Does a topic show only its scenarios, and an unknown topic say which topics exist?"""
-    widget = stress_scenarios("caregiver")
-    assert {i.id for i in widget.run.items} == {s.id for s in load_content()["stress_scenarios"]
-                                                if s.topic == "caregiver"}
-    with pytest.raises(ValueError, match=r"no caregiver-stress scenarios on 'sleep'.*'caregiver', 'stress'"):
-        stress_scenarios("sleep")
+    scenarios = [s for s in load_content()["stress_scenarios"] if s.module == "03"]
+    topic = scenarios[-1].topic
+    widget = stress_scenarios(topic)
+    assert [i.id for i in widget.run.items] == [s.id for s in scenarios if s.topic == topic]
+    topics = ", ".join(repr(t) for t in sorted({s.topic for s in scenarios}))
+    with pytest.raises(ValueError, match=re.escape(f"no caregiver-stress scenarios on 'no-such-topic'. Try one of: "
+                                                   f"{topics}")):
+        stress_scenarios("no-such-topic")
 
 
 # --- the self-care plan --------------------------------------------------------------------------------
 
+OWN_WORDS = "Swim on Saturday mornings\nCall Sam <my sister> on Sundays"
+
+
+def areas() -> list:
+    return list(load_content()["self_care"])
+
+
+def planned() -> tuple[set[tuple[str, str]], str]:
+    """What fill_plan ticks, (area, idea) pairs from every other area, and the area it writes own words in."""
+    return {(area.id, area.strategies[0].id) for area in areas()[::2]}, areas()[-1].id
+
+
+def untouched() -> tuple[str, str]:
+    """An idea fill_plan leaves unticked, in an area it ticks nothing in."""
+    area = areas()[1]
+    return area.id, area.strategies[-1].id
+
+
 def fill_plan(widget) -> None:
-    widget.strategy_boxes["sleep"]["lie-in"].value = True
-    widget.strategy_boxes["calming-down"]["deep-breath"].value = True
-    widget.strategy_boxes["who-to-call"]["samaritans"].value = True
-    widget.own_text["time-for-me"].value = "Swim on Saturday mornings\nCall Sam <my sister> on Sundays"
+    ticked, own = planned()
+    for area, strategy in ticked:
+        widget.strategy_boxes[area][strategy].value = True
+    widget.own_text[own].value = OWN_WORDS
 
 
 def test_plan_offers_every_area():
-    """Does the plan ask about sleep, support, time for me, calming down and who to call, each with ideas?"""
+    """Does the plan ask about every area of the content, in order, each with ideas and a box for own words?"""
     widget = self_care_plan()
-    assert list(widget.strategy_boxes) == ["sleep", "support", "time-for-me", "calming-down", "who-to-call"]
-    assert all(len(boxes) >= 2 for boxes in widget.strategy_boxes.values())
+    assert list(widget.strategy_boxes) == [a.id for a in areas()]
+    for area in areas():
+        assert list(widget.strategy_boxes[area.id]) == [s.id for s in area.strategies]
     assert all(box.description for boxes in widget.strategy_boxes.values() for box in boxes.values())
     assert all(area.description.startswith("My own ideas") for area in widget.own_text.values())
     assert "Not saved yet" in widget.status.value
 
 
+@pytest.mark.content
+def test_the_plan_covers_the_five_areas_of_the_source():
+    """Does the plan ask about sleep, support, time for me, calming down and who to call, each with ideas?"""
+    assert [a.id for a in areas()] == ["sleep", "support", "time-for-me", "calming-down", "who-to-call"]
+    assert all(len(a.strategies) >= 2 for a in areas())
+
+
 def test_saved_plan_comes_back(progress):
     """Is a saved plan kept in progress, and shown again, ticks and words, in a newly opened widget?"""
+    ticked, own = planned()
     widget = self_care_plan(progress=progress)
     fill_plan(widget)
     widget.save_button.click()
     assert "✓ Saved in your learning record" in widget.status.value
-    kept = progress.document("03-self-care-plan")
-    assert [c["id"] for c in kept["areas"]["sleep"]["chosen"]] == ["lie-in"]
-    assert kept["areas"]["time-for-me"]["own"].startswith("Swim on Saturday")
+    kept = progress.document(keys.SELF_CARE_PLAN)
+    assert {(a, c["id"]) for a, entry in kept["areas"].items() for c in entry["chosen"]} == ticked
+    assert kept["areas"][own]["own"].startswith("Swim on Saturday")
 
     again = self_care_plan(progress=progress)
-    ticked = {(a, s) for a, boxes in again.strategy_boxes.items() for s, box in boxes.items() if box.value}
-    assert ticked == {("sleep", "lie-in"), ("calming-down", "deep-breath"), ("who-to-call", "samaritans")}
-    assert again.own_text["time-for-me"].value == "Swim on Saturday mornings\nCall Sam <my sister> on Sundays"
+    shown = {(a, s) for a, boxes in again.strategy_boxes.items() for s, box in boxes.items() if box.value}
+    assert shown == ticked
+    assert again.own_text[own].value == OWN_WORDS
     assert "Your plan, saved on" in again.status.value
 
 
 def test_unsaved_changes_are_flagged(progress):
     """After saving, does changing the plan say there are unsaved changes, until it is saved again?"""
+    area, idea = untouched()
     widget = self_care_plan(progress=progress)
     fill_plan(widget)
     widget.save_button.click()
-    widget.strategy_boxes["support"]["accept-offers"].value = True
+    widget.strategy_boxes[area][idea].value = True
     assert "You have changes not saved yet" in widget.status.value
-    assert progress.document("03-self-care-plan")["areas"]["support"]["chosen"] == []
+    assert progress.document(keys.SELF_CARE_PLAN)["areas"][area]["chosen"] == []
     widget.save_button.click()
     assert "✓ Saved in your learning record" in widget.status.value
-    assert [c["id"] for c in progress.document("03-self-care-plan")["areas"]["support"]["chosen"]] == ["accept-offers"]
+    assert [c["id"] for c in progress.document(keys.SELF_CARE_PLAN)["areas"][area]["chosen"]] == [idea]
 
 
 def test_empty_plan_is_not_saved(progress):
@@ -140,7 +169,7 @@ def test_empty_plan_is_not_saved(progress):
     widget = self_care_plan(progress=progress)
     widget.save_button.click()
     assert "Your plan is empty" in widget.status.value
-    assert progress.document("03-self-care-plan") is None
+    assert progress.document(keys.SELF_CARE_PLAN) is None
 
 
 def test_print_writes_a_plain_page_with_the_plan(progress, course_home):
@@ -150,21 +179,21 @@ def test_print_writes_a_plain_page_with_the_plan(progress, course_home):
     widget.print_button.click()
     path = course_home / "exports" / "self-care-plan.html"
     page = path.read_text(encoding="utf-8")
-    areas = {a.id: a for a in load_content()["self_care"]}
-    texts = {s.id: s.text for a in areas.values() for s in a.strategies}
-    for strategy in ("lie-in", "deep-breath", "samaritans"):
-        assert f"<li>{texts[strategy]}</li>" in page
+    texts = {(a.id, s.id): s.text for a in areas() for s in a.strategies}
+    for chosen in planned()[0]:
+        assert f"<li>{html.escape(texts[chosen])}</li>" in page
     assert "<li>Call Sam &lt;my sister&gt; on Sundays</li>" in page
     assert "<my sister>" not in page
-    assert re.findall(r"<h2>(.*?)</h2>", page) == [a.title.replace("&", "&amp;") for a in areas.values()]
+    assert re.findall(r"<h2>(.*?)</h2>", page) == [html.escape(a.title) for a in areas()]
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page and "<h1>My self-care plan</h1>" in page
     assert "<script" not in page and "<img" not in page
     assert str(path) in widget.status.value and 'download="self-care-plan.html"' in widget.status.value
-    assert progress.document("03-self-care-plan") is not None, "printing also keeps the plan"
+    assert progress.document(keys.SELF_CARE_PLAN) is not None, "printing also keeps the plan"
 
 
 def test_failed_print_keeps_the_previous_page(progress, course_home, monkeypatch):
     """If writing the page fails, is the learner told, the earlier printed plan intact and no temporary file left?"""
+    area, idea = untouched()
     widget = self_care_plan(progress=progress)
     fill_plan(widget)
     widget.print_button.click()
@@ -175,23 +204,25 @@ def test_failed_print_keeps_the_previous_page(progress, course_home, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    widget.strategy_boxes["support"]["accept-offers"].value = True
+    widget.strategy_boxes[area][idea].value = True
     widget.print_button.click()
     assert "✗ Could not write the page" in widget.status.value and "(disk full)" in widget.status.value
     assert (exports / "self-care-plan.html").read_text(encoding="utf-8") == before
     assert [p.name for p in exports.iterdir()] == ["self-care-plan.html"]
-    kept = progress.document("03-self-care-plan")["areas"]["support"]["chosen"]
-    assert [c["id"] for c in kept] == ["accept-offers"], "the plan itself is still saved"
+    kept = progress.document(keys.SELF_CARE_PLAN)["areas"][area]["chosen"]
+    assert [c["id"] for c in kept] == [idea], "the plan itself is still saved"
 
 
 def test_dropped_suggestion_is_kept_as_own_words(progress):
     """If a trainer removes a suggestion a learner had ticked, does its text stay in the learner's plan?"""
-    progress.save_document("03-self-care-plan", "03", {"saved": "2026-11-01T09:30:00+00:00", "areas": {
-        "sleep": {"chosen": [{"id": "retired-idea", "text": "Blackout blind"}, {"id": "lie-in", "text": "x"}],
+    area = areas()[0]
+    idea = area.strategies[0].id
+    progress.save_document(keys.SELF_CARE_PLAN, "03", {"saved": "2026-11-01T09:30:00+00:00", "areas": {
+        area.id: {"chosen": [{"id": "retired-idea", "text": "Blackout blind"}, {"id": idea, "text": "x"}],
                   "own": "Earplugs"}}})
     widget = self_care_plan(progress=progress)
-    assert widget.strategy_boxes["sleep"]["lie-in"].value is True
-    assert widget.own_text["sleep"].value == "Blackout blind\nEarplugs"
+    assert widget.strategy_boxes[area.id][idea].value is True
+    assert widget.own_text[area.id].value == "Blackout blind\nEarplugs"
     assert "1 November 2026 at 09:30 UTC" in widget.status.value
 
 

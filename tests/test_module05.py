@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
-import shutil
-from html import unescape
-from pathlib import Path
 
 import pytest
+from support.activity import choose, right_answers, right_option, wrong_answers, wrong_option
+from support.content import content_folder, rewrite
+from support.shown import text_of
 
 from course import claim_check, partner_scenarios
 from course.content import ContentError, check_content, load_content
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def answer_claim(widget, bearings: list[str], verdict: str) -> str:
@@ -23,11 +22,12 @@ def answer_claim(widget, bearings: list[str], verdict: str) -> str:
         control.value = bearing
     verdict_control.value = verdict
     widget.check_button.click()
-    return unescape(widget.feedback.value)
+    return html.unescape(widget.feedback.value)
 
 
 # --- claim versus evidence ---------------------------------------------------------------------------------
 
+@pytest.mark.content
 def test_corpus_callosum_claim_is_taught_as_unsupported():
     """Does the course's verdict on the source's corpus callosum claim say the evidence does not support it?"""
     claim = load_content().record("claims", "corpus-callosum-multitasking")
@@ -38,6 +38,7 @@ def test_corpus_callosum_claim_is_taught_as_unsupported():
     assert all(e.bears != "supports" for e in claim.evidence)
 
 
+@pytest.mark.content
 def test_module_05_has_the_callosum_claim_and_two_or_three_more_about_fathers_and_partners():
     """Does the activity test the corpus callosum claim plus 2 or 3 other claims, with each verdict used?"""
     claims = [c for c in load_content()["claims"] if c.module == "05"]
@@ -46,11 +47,12 @@ def test_module_05_has_the_callosum_claim_and_two_or_three_more_about_fathers_an
     assert {c.verdict for c in claims} == {"supported", "unsupported", "mixed"}
 
 
+@pytest.mark.content
 def test_claim_shows_the_claim_and_every_piece_of_evidence_with_its_citation():
     """Does the learner see the claim, where it comes from, and each piece of evidence with who found it?"""
     widget = claim_check()
     assert "Claim 1 of 4" in widget.header.value
-    body = unescape(widget.body.value)
+    body = html.unescape(widget.body.value)
     assert "The claim:" in body and "corpus callosum" in body and "The parent leaflet" in body
     prompts = [control.question.prompt for control in widget.answer_controls]
     assert prompts[0].startswith("Evidence 1: Reviews of the brain-scan research")
@@ -62,6 +64,7 @@ def test_claim_shows_the_claim_and_every_piece_of_evidence_with_its_citation():
         "Supported by the evidence", "Not supported by the evidence", "Mixed: partly supported, partly not"]
 
 
+@pytest.mark.content
 def test_weighing_evidence_wrongly_says_how_it_really_bears_and_is_recorded(progress):
     """If the learner misreads a piece of evidence and the verdict, are they told why, with the attempt kept?"""
     widget = claim_check(progress=progress)
@@ -78,6 +81,7 @@ def test_weighing_evidence_wrongly_says_how_it_really_bears_and_is_recorded(prog
                         ("corpus-callosum-multitasking/verdict", "mixed", False)}
 
 
+@pytest.mark.content
 def test_right_verdict_explains_and_the_learner_goes_on_to_the_next_claim(progress):
     """Does weighing everything right confirm the verdict with reasons and lead on to the next claim?"""
     widget = claim_check(progress=progress)
@@ -90,6 +94,7 @@ def test_right_verdict_explains_and_the_learner_goes_on_to_the_next_claim(progre
     assert "Who a baby attaches to first" in widget.body.value
 
 
+@pytest.mark.content
 def test_mixed_claim_accepts_only_the_mixed_verdict(progress):
     """For 'mothers are naturally more sensitive', is only 'mixed' right, and does 'unsupported' say why not?"""
     widget = claim_check(progress=progress)
@@ -117,16 +122,12 @@ def test_claim_check_for_a_module_without_claims_is_a_clear_error():
 
 def test_a_claim_with_an_unknown_bearing_is_reported_precisely(tmp_path):
     """If a trainer types an unknown bearing, does validation name the file, claim, field and the choices?"""
-    folder = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "schema", folder / "schema")
-    for name in ("references", "modules"):
-        shutil.copy(REPO / "data" / f"{name}.yaml", folder / f"{name}.yaml")
-    text = (REPO / "data" / "claims.yaml").read_text(encoding="utf-8")
-    (folder / "claims.yaml").write_text(text.replace("bears: weakens", "bears: refutes", 1), encoding="utf-8")
+    folder = content_folder(tmp_path, "claims")
+    claims = rewrite(folder, "claims", lambda claims: claims[0]["evidence"][0].update(bears="refutes"))
     content, problems = check_content(folder)
     assert content is None
     assert [str(p).split(": ", 1)[1] for p in problems] == [
-        "record 'corpus-callosum-multitasking', field 'evidence[0].bears': expected one of 'supports', "
+        f"record '{claims[0]['id']}', field 'evidence[0].bears': expected one of 'supports', "
         "'weakens', 'neither', got text 'refutes'"]
     with pytest.raises(ContentError):
         load_content(folder)
@@ -134,6 +135,7 @@ def test_a_claim_with_an_unknown_bearing_is_reported_precisely(tmp_path):
 
 # --- partner scenarios -------------------------------------------------------------------------------------
 
+@pytest.mark.content
 def test_partner_scenarios_have_a_father_or_partner_as_main_carer():
     """Are there 4 to 6 module 05 scenarios, each with a father or partner as the baby's main carer?"""
     scenarios = load_content()["partner_scenarios"]
@@ -144,39 +146,40 @@ def test_partner_scenarios_have_a_father_or_partner_as_main_carer():
 
 
 def test_learner_reads_a_partner_scenario_answers_and_gets_reasons(progress):
-    """Can the learner answer both questions of a scenario, read why, and have each answer recorded?"""
+    """Can the learner answer every question of a scenario, read why, and go on to the next scenario?"""
+    scenarios = load_content()["partner_scenarios"]
     widget = partner_scenarios(progress=progress)
-    assert "Scenario 1 of 5" in widget.header.value and "Tom" in widget.body.value
-    meaning, response = widget.answer_controls
-    meaning.value = "finished"
-    response.value = "answer-him"
+    assert f"Scenario 1 of {len(scenarios)}" in widget.header.value
+    assert text_of(widget.body.value).startswith(scenarios[0].title)
+    choose(widget, wrong_answers)
     widget.check_button.click()
-    shown = unescape(widget.feedback.value)
-    assert "✗ Not quite: you chose “He has had enough milk and the feed is over.”" in shown
-    assert "Sam is turning towards his dad, not away from the bottle." in shown
-    assert "✓ Right: you chose" in shown and "This returns his \"serve\"" in shown
-    assert [(a.item, a.answer, a.correct) for a in progress.attempts(module="05", activity="partner-scenarios")] == [
-        ("bottle-feed-pause/meaning", "finished", False), ("bottle-feed-pause/response", "answer-him", True)]
+    for question in scenarios[0].questions:
+        assert text_of(wrong_option(question).feedback) in text_of(widget.feedback.value)
+    widget.try_again_button.click()
+    choose(widget, right_answers)
+    widget.check_button.click()
+    assert all(text_of(right_option(q).feedback) in text_of(widget.feedback.value) for q in scenarios[0].questions)
     widget.next_button.click()
-    assert "Scenario 2 of 5" in widget.header.value and "Jess" in widget.body.value
+    assert f"Scenario 2 of {len(scenarios)}" in widget.header.value
+    assert text_of(widget.body.value).startswith(scenarios[1].title)
 
 
 def test_partner_scenarios_can_be_filtered_by_topic_and_an_unknown_topic_is_explained():
     """Can the learner ask for one topic, and does a topic with no scenarios list the ones there are?"""
-    widget = partner_scenarios("play")
-    assert "Scenario 1 of 2" in widget.header.value and "about play" in widget.header.value
-    with pytest.raises(ValueError, match=r"no partner scenarios on 'sleep'.*'caregiver', 'comfort', 'feeding'"):
-        partner_scenarios("sleep")
+    scenarios = load_content()["partner_scenarios"]
+    topic = scenarios[-1].topic
+    widget = partner_scenarios(topic)
+    assert f"Scenario 1 of {sum(s.topic == topic for s in scenarios)}" in widget.header.value
+    assert f"about {topic}" in widget.header.value
+    topics = ", ".join(repr(t) for t in sorted({s.topic for s in scenarios}))
+    with pytest.raises(ValueError, match=re.escape(f"no partner scenarios on 'no-such-topic'. Try one of: {topics}")):
+        partner_scenarios("no-such-topic")
 
 
 def test_partner_scenario_schema_is_the_scenario_schema(tmp_path):
     """Is a partner scenario held to the scenario schema's rules (here: a scenario must give the baby's age)?"""
-    folder = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "schema", folder / "schema")
-    for name in ("references", "modules"):
-        shutil.copy(REPO / "data" / f"{name}.yaml", folder / f"{name}.yaml")
-    text = (REPO / "data" / "partner_scenarios.yaml").read_text(encoding="utf-8")
-    (folder / "partner_scenarios.yaml").write_text(text.replace("  age: 5 weeks\n", "", 1), encoding="utf-8")
+    folder = content_folder(tmp_path, "partner_scenarios")
+    scenarios = rewrite(folder, "partner_scenarios", lambda scenarios: scenarios[0].pop("age"))
     _, problems = check_content(folder)
     assert [str(p).split(": ", 1)[1] for p in problems] == [
-        "record 'bottle-feed-pause', field 'age': is missing (this field is required)"]
+        f"record '{scenarios[0]['id']}', field 'age': is missing (this field is required)"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from support.activity import right_option, wrong_option
+from support.content import content_folder, rewrite
+from support.shown import image_alt, text_of
 
 from course import myth_or_fact, repair_simulator
-from course.content import load_content
-from course.repair_model import simulate
+from course.content import check_content, load_content
+from course.models.repair import simulate
 
 SOURCE_MYTHS = {"attached-because-gave-birth", "secure-attachment-is-love", "cannot-read-baby-so-insecure",
                 "responding-spoils-babies"}
@@ -25,6 +28,7 @@ def choose(widget, option_id: str) -> None:
 
 # --- content -----------------------------------------------------------------------------------------------
 
+@pytest.mark.content
 def test_there_are_enough_statements_and_a_mix_of_myths_and_facts():
     """Are there at least 10 statements, with both myths and facts among them?"""
     answers = [m.question.correct for m in myths()]
@@ -32,6 +36,7 @@ def test_there_are_enough_statements_and_a_mix_of_myths_and_facts():
     assert answers.count("myth") >= 3 and answers.count("fact") >= 3
 
 
+@pytest.mark.content
 def test_the_source_texts_four_myths_and_the_corpus_callosum_claim_are_included():
     """Are the source text's four myths, and the corpus callosum claim, statements to judge (all myths)?"""
     by_id = {m.id: m for m in myths()}
@@ -41,6 +46,7 @@ def test_the_source_texts_four_myths_and_the_corpus_callosum_claim_are_included(
     assert all(by_id[i].question.correct == "myth" for i in SOURCE_MYTHS | {"corpus-callosum-multitasking"})
 
 
+@pytest.mark.content
 def test_every_answer_explains_with_the_evidence_it_lists():
     """Does the feedback on both answers cite each reference the statement lists, and nothing it does not list?"""
     references = load_content().references
@@ -54,6 +60,7 @@ def test_every_answer_explains_with_the_evidence_it_lists():
         assert all_cited == listed, f"{myth.id} lists {listed - all_cited} but never cites it"
 
 
+@pytest.mark.content
 def test_nuance_on_crying_is_taught():
     """Does the quiz teach that responding does not spoil, yet not every cry needs an instant answer?"""
     by_id = {m.id: m for m in myths()}
@@ -63,6 +70,7 @@ def test_nuance_on_crying_is_taught():
     assert "Bilgin & Wolke 2020" in by_id["every-cry-instant-answer"].question.options[0].feedback
 
 
+@pytest.mark.content
 def test_the_unverified_repair_timing_is_never_stated():
     """Is the unverified claim that repair happens 'within seconds' kept out of the statements and feedback?"""
     for myth in myths():
@@ -73,29 +81,32 @@ def test_the_unverified_repair_timing_is_never_stated():
 # --- myth_or_fact as a learner uses it ---------------------------------------------------------------------
 
 def test_a_right_answer_says_right_and_why(progress):
-    """Choosing 'Myth' for the first statement: is it marked right in words and a symbol, with the evidence?"""
+    """Choosing the right answer to the first statement: is it marked right in words and a symbol, with evidence?"""
     quiz = myth_or_fact(progress=progress)
     first = myths()[0]
-    assert first.statement in quiz.body.value
-    choose(quiz, first.question.correct)
+    right = right_option(first.question)
+    references = load_content().references
+    assert text_of(first.statement) in text_of(quiz.body.value)
+    choose(quiz, right.id)
     quiz.check_button.click()
-    shown = quiz.feedback.value
-    assert 'role="status"' in shown
-    assert "✓ Right: you chose “Myth”" in shown
-    assert "van den Dries et al. 2009" in shown
-    assert "Evidence: van den Dries et al. 2009; Lamb 1977" in shown
+    shown = text_of(quiz.feedback.value)
+    assert 'role="status"' in quiz.feedback.value
+    assert f"✓ Right: you chose “{right.text}”" in shown and text_of(right.feedback) in shown
+    assert "Evidence: " + "; ".join(references[r].cite for r in first.references) in shown
     assert progress.attempts(module="06", activity="myth-or-fact")[0].correct is True
 
 
 def test_a_wrong_answer_says_not_quite_and_why(progress):
-    """Choosing 'Fact' for a myth: is it marked wrong in words and a symbol, with why, and recorded as wrong?"""
+    """Choosing the wrong answer: is it marked wrong in words and a symbol, with why, and recorded as wrong?"""
+    first = myths()[0]
+    wrong = wrong_option(first.question)
     quiz = myth_or_fact(progress=progress)
-    choose(quiz, "fact")
+    choose(quiz, wrong.id)
     quiz.check_button.click()
-    assert "✗ Not quite: you chose “Fact”" in quiz.feedback.value
-    assert "Giving birth does not create attachment by itself" in quiz.feedback.value
+    shown = text_of(quiz.feedback.value)
+    assert f"✗ Not quite: you chose “{wrong.text}”" in shown and text_of(wrong.feedback) in shown
     (attempt,) = progress.attempts(module="06")
-    assert (attempt.item, attempt.answer, attempt.correct) == ("attached-because-gave-birth/verdict", "fact", False)
+    assert (attempt.item, attempt.answer, attempt.correct) == (f"{first.id}/{first.question.id}", wrong.id, False)
 
 
 def test_a_learner_can_work_through_every_statement(progress):
@@ -115,10 +126,6 @@ def test_a_learner_can_work_through_every_statement(progress):
 
 
 # --- repair_simulator --------------------------------------------------------------------------------------
-
-def image_alt(html_text: str) -> str:
-    return re.search(r'alt="([^"]*)"', html_text).group(1)
-
 
 def test_the_simulator_is_labelled_a_teaching_model():
     """Do the widget's title, the figure's caption and its alt text all say it is a teaching model, not data?"""
@@ -181,23 +188,16 @@ def test_bad_starting_settings_are_refused_clearly():
 
 def test_a_trainers_mistake_in_a_statement_is_named_precisely(tmp_path):
     """A statement with a third option and a wrong prompt: are both reported with file, line, record and field?"""
-    from pathlib import Path
+    data = content_folder(tmp_path, "myths")
 
-    from course.content import check_content
+    def mistype(myths):
+        myths[0]["question"]["prompt"] = "True or false?"
+        myths[0]["question"]["options"][1]["id"] = "maybe"
 
-    repo = Path(__file__).resolve().parent.parent
-    data = tmp_path / "data"
-    (data / "schema").mkdir(parents=True)
-    for name in ("references.yaml", "modules.yaml", "schema/common.schema.json", "schema/references.schema.json",
-                 "schema/modules.schema.json", "schema/myths.schema.json"):
-        (data / name).write_text((repo / "data" / name).read_text(encoding="utf-8"), encoding="utf-8")
-    records = (repo / "data" / "myths.yaml").read_text(encoding="utf-8")
-    records = records.replace("    prompt: Myth or fact?\n", "    prompt: True or false?\n", 1)
-    records = records.replace("      - id: fact\n", "      - id: maybe\n", 1)
-    (data / "myths.yaml").write_text(records, encoding="utf-8")
+    myths = rewrite(data, "myths", mistype)
     _, problems = check_content(data)
-    assert [str(p) for p in problems] == [
-        "data/myths.yaml:12: record 'attached-because-gave-birth', field 'question.prompt': "
-        "'Myth or fact?' was expected",
-        "data/myths.yaml:21: record 'attached-because-gave-birth', field 'question.options[1].id': "
+    assert [re.sub(r":\d+:", ":N:", str(p), count=1) for p in problems] == [
+        f"data/myths.yaml:N: record '{myths[0]['id']}', field 'question.prompt': 'Myth or fact?' was expected",
+        f"data/myths.yaml:N: record '{myths[0]['id']}', field 'question.options[1].id': "
         "expected one of 'myth', 'fact', got text 'maybe'"]
+    assert all(p.line for p in problems)

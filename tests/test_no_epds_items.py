@@ -1,26 +1,18 @@
 """No EPDS item text appears anywhere in the repository.
 
-The Edinburgh Postnatal Depression Scale (Cox et al. 1987) is © Royal College of Psychiatrists: the course
-describes and cites it but must never reproduce its items. So that this test can hold the line without
-itself reproducing them, it keeps only SHA-256 hashes of every word 5-gram of the items (and of their longer
-answer options), after normalising: lower-case, apostrophes dropped, words = runs of the letters a-z. It
-scans every text file git knows of (tracked, plus new files not ignored) for a 5-gram with one of those
-hashes. The hashes were computed once from the scale's text in a script that is not kept.
+The Edinburgh Postnatal Depression Scale (Cox et al. 1987) is (c) Royal College of Psychiatrists: the course
+describes and cites it but must never reproduce its items. So that this test can hold the line without itself
+reproducing them, it keeps only SHA-256 hashes of every word 5-gram of the items and their longer answer
+options; ``tests/support/epds.py`` says how they are made, from a copy of the scale kept outside the repository.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import subprocess
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import nbformat
-
-REPO = Path(__file__).resolve().parent.parent
-GRAM = 5
+from support.checkout import REPO, needs_checkout
+from support.epds import gram_hash, gram_hashes, grams, repository_files, scan
 
 EPDS_GRAM_HASHES = frozenset((
     "044b4c3f084ff138466b821a7a1879e14e75697761883682809d57a0eb2244dc",
@@ -112,77 +104,13 @@ EPDS_GRAM_HASHES = frozenset((
 ))
 
 
-def words(text: str) -> list[str]:
-    """The normalised words of a text: lower-case letters only, with apostrophes dropped ("haven't" -> havent)."""
-    return re.findall(r"[a-z]+", text.lower().replace("'", "").replace("\u2019", ""))
-
-
-def gram_hash(gram: str) -> str:
-    return hashlib.sha256(gram.encode("utf-8")).hexdigest()
-
-
-def grams(text: str) -> Iterator[str]:
-    found = words(text)
-    for start in range(len(found) - GRAM + 1):
-        yield " ".join(found[start:start + GRAM])
-
-
-def repository_files() -> list[Path]:
-    """Every file git tracks, plus new ones not yet added (and not ignored), that is still on disk."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, capture_output=True, check=True).stdout.decode("utf-8")
-    return sorted({REPO / name for name in listed.split("\0") if name and (REPO / name).is_file()})
-
-
-def readable_text(path: Path) -> str | None:
-    """A file's text as a reader sees it (JSON strings unescaped, so notebook cells read as prose); None if binary."""
-    raw = path.read_bytes()
-    if b"\0" in raw:
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if path.suffix in (".json", ".ipynb"):
-        try:
-            return "\n".join(_strings(json.loads(text)))
-        except ValueError:
-            return text
-    return text
-
-
-def _strings(value) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, sub in value.items():
-            yield key
-            yield from _strings(sub)
-    elif isinstance(value, list):
-        for sub in value:
-            yield from _strings(sub)
-
-
-def scan(files: Iterable[Path], hashes: frozenset[str]) -> list[tuple[str, str]]:
-    """(file, hash) for every 5-gram in the files whose hash is one of ``hashes``; the hash, never the words."""
-    findings = []
-    for path in files:
-        text = readable_text(path)
-        if text is None:
-            continue
-        for gram in grams(text):
-            digest = gram_hash(gram)
-            if digest in hashes:
-                findings.append((str(path.relative_to(REPO) if path.is_relative_to(REPO) else path), digest))
-    return findings
-
-
+@needs_checkout
 def test_no_epds_item_text_in_the_repository():
     """Does no file in the repository contain five words in a row from an EPDS item or one of its answers?"""
     assert len(EPDS_GRAM_HASHES) == 86 and all(re.fullmatch("[0-9a-f]{64}", h) for h in EPDS_GRAM_HASHES)
-    files = repository_files()
+    files = repository_files(REPO)
     assert REPO / "data" / "vignettes.yaml" in files and REPO / "tests" / "test_no_epds_items.py" in files
-    assert scan(files, EPDS_GRAM_HASHES) == [], "EPDS item text found: rewrite it in your own words, or remove it"
+    assert scan(files, EPDS_GRAM_HASHES, REPO) == [], "EPDS item text found: rewrite it in your own words, or remove it"
 
 
 def test_scanner_catches_a_planted_phrase(tmp_path):
@@ -209,3 +137,11 @@ def test_scanner_passes_clean_and_binary_files(tmp_path):
     binary = tmp_path / "image.png"
     binary.write_bytes(b"\x89PNG\0wobbling kettles sing beneath the purple lighthouse")
     assert scan([near, binary], hashes) == []
+
+
+def test_the_hashes_are_made_per_line_from_a_copy_of_the_text(tmp_path):
+    """Does the generating script hash each line's 5-grams, normalised as the scanner reads them, and no more?"""
+    line = "Wobbling kettles sing beneath Priya's purple lighthouse"
+    expected = {gram_hash(g) for g in ("wobbling kettles sing beneath priyas", "kettles sing beneath priyas purple",
+                                       "sing beneath priyas purple lighthouse")}
+    assert gram_hashes(f"{line}\nshort line here only") == sorted(expected)

@@ -6,8 +6,9 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+from support.checkout import NEEDS_CHECKOUT, REPO
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = NEEDS_CHECKOUT
 
 
 def tracked_notebooks() -> list[Path]:

@@ -7,19 +7,20 @@ syllables offline with pyphen. Run with `-s` to see the grade of every module an
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 import textstat
 
-from course.content import load_content
+from course.content import data_directory, load_content, notebooks_directory
+from course.content.citations import CITATION as PARENTHESISED_CITATION
 
-REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = REPO / "notebooks"
+NOTEBOOKS = notebooks_directory(data_directory())
 MAX_GRADE = 10.0
 
-CITATION = re.compile(r"\s*\([^()]*\b(?:1[89]\d\d|20\d\d)\b[^()]*\)")
+pytestmark = pytest.mark.content
+
+CITATION = re.compile(r"\s*" + PARENTHESISED_CITATION.pattern)
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 

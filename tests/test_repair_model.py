@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
-from course.repair_model import simulate
+from course.models.repair import simulate
 
 LEVELS = [i / 10 for i in range(11)]
 SEEDS = range(40)
@@ -55,6 +56,11 @@ def test_mismatch_happens_even_at_the_best_settings():
         assert result.in_sync_share < 0.75
 
 
+def false_runs(states: tuple[bool, ...]) -> int:
+    """How many out-of-sync runs a moment-by-moment timeline has, counted from the moments themselves."""
+    return sum(1 for before, now in zip((True, *states), states, strict=False) if before and not now)
+
+
 def test_the_timeline_adds_up():
     """Do the stretches cover every moment once, alternate in and out of sync, and match the counts?"""
     for seed in range(10):
@@ -64,16 +70,23 @@ def test_the_timeline_adds_up():
         for before, after in itertools.pairwise(result.stretches):
             assert before.end == after.start
             assert before.in_sync != after.in_sync
-        assert result.repairs == len(result.repair_moments) <= result.mismatches
-        assert all(s.in_sync is False for s in result.stretches if s.repaired)
+        assert result.mismatches == false_runs(result.states)
+        assert result.in_sync_share == sum(result.states) / 80
+        for moment in result.repair_moments:
+            assert not result.states[moment - 1], "a repair ends a stretch out of sync"
+            assert moment == 80 or result.states[moment], "and the pair are back in sync after it"
+        assert len(set(result.repair_moments)) == result.repairs <= result.mismatches
 
 
 def test_summary_says_the_result_in_words():
-    """Does the summary give the in-sync share, the mismatches and the repairs of this run?"""
-    result = simulate(0.7, 0.3, 5)
-    share = round(100 * sum(result.states) / len(result.states))
-    assert result.summary == (f"In sync {share}% of the time; {result.mismatches} mismatches, "
-                              f"{result.repairs} repaired.")
+    """Does the summary give the in-sync share and the mismatches of this run, as counted from its moments?"""
+    for seed in range(5):
+        result = simulate(0.7, 0.3, seed)
+        share, mismatches, repairs = map(int, re.fullmatch(
+            r"In sync (\d+)% of the time; (\d+) mismatch(?:es)?, (\d+) repaired\.", result.summary).groups())
+        assert share == round(100 * sum(result.states) / len(result.states))
+        assert mismatches == false_runs(result.states)
+        assert repairs == sum(1 for s in result.stretches if s.repaired)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

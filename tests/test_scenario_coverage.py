@@ -8,6 +8,8 @@ import pytest
 
 from course.content import load_content
 
+pytestmark = pytest.mark.content
+
 MODULE = "02"
 BABY_CUES_IN_SOURCE = {"crying", "cooing", "mimicking", "smiling", "laughing", "pointing", "yelling"}
 ENGAGEMENT_CUES = {"bright-eyes", "mutual-gaze", "smooth-movements", "reaching"}

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import nbformat
 import pytest
+from support.content import content_folder
 
-from course.content import check_content, load_content
+from course.content import check_content, data_directory, load_content, notebooks_directory
 
-REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = REPO / "notebooks"
+pytestmark = pytest.mark.content
+
+NOTEBOOKS = notebooks_directory(data_directory())
 
 # How many items each bulleted or numbered list of the guide has, so a point left off the map is noticed.
 SOURCE_LISTS = {"secure-insecure": 2, "outcomes": 5, "calming-steps": 3, "risk-factors": 6, "partner-roles": 4,
@@ -123,11 +124,7 @@ def test_phrase_matching_ignores_case_line_breaks_and_takes_alternatives():
 
 def test_a_point_sent_to_an_unknown_module_is_reported(tmp_path):
     """Would a point mapped to a module that does not exist be named, with the file, record and field?"""
-    data = tmp_path / "data"
-    (data / "schema").mkdir(parents=True)
-    for name in ("references.yaml", "modules.yaml", "schema/common.schema.json", "schema/references.schema.json",
-                 "schema/modules.schema.json", "schema/source_points.schema.json"):
-        (data / name).write_text((REPO / "data" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    data = content_folder(tmp_path, "source_points")
     (data / "source_points.yaml").write_text(
         "- id: stray\n  section: myths\n  summary: A point.\n  module: \"09\"\n"
         "  taught_in: [c1]\n  key_phrases: [a, b]\n",

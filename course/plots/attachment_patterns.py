@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from course.content import Content, ContentError, Problem, Record, load_content
+from course.content import Content, Record, load_content
+from course.content.rules import PATTERN_ORDER
 from course.plots import OKABE_ITO, new_figure
 
 __all__ = ["PATTERN_STYLE", "Share", "describe", "load_patterns", "patterns_figure"]
 
-FILE = "data/attachment_patterns.yaml"
-PATTERN_ORDER = ("secure", "avoidant", "resistant", "disorganised")
 # Colour and hatch together, so the patterns differ by more than colour.
 PATTERN_STYLE = {
     "secure": (OKABE_ITO["blue"], ""),
@@ -57,25 +56,9 @@ class Share:
 
 
 def load_patterns(content: Content | None = None) -> tuple[dict[str, Record], dict[str, Record]]:
-    """The pattern explanations and the studies, by id, after the checks a schema cannot make."""
+    """The pattern explanations and the studies, by id (their rules were checked when the content loaded)."""
     records = (content or load_content())["attachment_patterns"]
-    patterns = {r.id: r for r in records if r.kind == "pattern"}
-    studies = {r.id: r for r in records if r.kind == "study"}
-    problems = [Problem(FILE, None, None, None, f"has no record for the {name!r} pattern (kind: pattern)")
-                for name in PATTERN_ORDER if name not in patterns]
-    for study in studies.values():
-        for g, group in enumerate(study.groups):
-            if not group.get("complete"):
-                continue
-            where = (FILE, None, f"'{study.id}'", f"groups[{g}].shares")
-            total = sum(share.get("percent", 0) for share in group.shares)
-            if any("range" in share for share in group.shares):
-                problems.append(Problem(*where, "a complete group needs a percent for each pattern, not a range"))
-            elif abs(total - 100) > 0.5:
-                problems.append(Problem(*where, f"a complete group's percentages must add up to 100, got {total:g}"))
-    if problems:
-        raise ContentError(problems)
-    return patterns, studies
+    return ({r.id: r for r in records if r.kind == "pattern"}, {r.id: r for r in records if r.kind == "study"})
 
 
 def _rows(studies: Sequence[Record]) -> list[tuple[str, Record, list[Share]]]:

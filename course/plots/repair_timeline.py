@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from course.models.repair import Interaction
 from course.plots import HATCHES, OKABE_ITO, new_figure
-from course.repair_model import Interaction
 
 __all__ = ["repair_timeline", "TITLE"]
 

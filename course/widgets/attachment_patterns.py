@@ -7,10 +7,10 @@ import html
 
 import ipywidgets as widgets
 
-from course.activity_view import live_region
 from course.content import load_content
 from course.plots import figure_html
 from course.plots.attachment_patterns import PATTERN_ORDER, describe, load_patterns, patterns_figure
+from course.views.activity import live_region
 
 __all__ = ["attachment_patterns"]
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import html
 
-from course.activity import ActivityRun, Choice, Item, Question
-from course.activity_view import ActivityWidget
+from course import keys
 from course.content import Content, Record, load_content
-from course.progress import Progress
+from course.models.activity import ActivityRun, Choice, Item, Question
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["claim_check"]
 
-ACTIVITY = "claim-check"
 BEARINGS = {"supports": "Supports the claim", "weakens": "Weakens the claim", "neither": "Says nothing either way"}
 SAYS = {"supports": "supports the claim", "weakens": "weakens the claim", "neither": "says nothing either way"}
 VERDICTS = {"supported": "Supported by the evidence", "unsupported": "Not supported by the evidence",
@@ -52,5 +52,6 @@ def claim_check(module: str = "05", *, progress: Progress | None = None) -> Acti
         having = sorted({c.module for c in content["claims"]})
         raise ValueError(f"There are no claims to check for module {module!r} in data/claims.yaml. "
                          f"Modules with claims: {', '.join(map(repr, having))}.")
-    run = ActivityRun(ACTIVITY, module, [claim_item(c, content) for c in claims], noun="claim", progress=progress)
+    run = ActivityRun(keys.CLAIM_CHECK, module, [claim_item(c, content) for c in claims], noun="claim",
+                      progress=progress or learner_progress())
     return ActivityWidget(run, "Claim or evidence? Test a claim against the research")

@@ -1,7 +1,7 @@
 """Module 07's CPD record: a reflective account the learner writes and keeps, and a PDF of their whole record.
 
 Self-paced professionals have no trainer to vouch for their learning, so the record says what they did, when,
-for roughly how long (an estimate they can correct), and what they made of it. The model is ``course.cpd``;
+for roughly how long (an estimate they can correct), and what they made of it. The model is ``course.models.cpd``;
 this is the form around it.
 """
 
@@ -13,21 +13,20 @@ from datetime import UTC, datetime
 
 import ipywidgets as widgets
 
-from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
+from course import keys
 from course.content import load_content
-from course.cpd import (
-    ACCOUNT_KEY,
+from course.models.cpd import (
     ACCOUNT_MODULE,
     CODE_THEMES,
     ESTIMATE_METHOD,
-    CpdExportError,
     CpdRecord,
     ReflectiveAccount,
     build_cpd_record,
     estimate_text,
-    write_pdf,
 )
 from course.progress import Progress, learner_progress
+from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
+from course.views.cpd_pdf import CpdExportError, write_pdf
 
 __all__ = ["cpd_record"]
 
@@ -47,7 +46,7 @@ class CpdRecordWidget(widgets.VBox):
         self.progress = progress
         self.content = load_content()
         self.export_path = progress.home / "exports" / EXPORT_NAME
-        saved = ReflectiveAccount.from_document(progress.document(ACCOUNT_KEY))
+        saved = ReflectiveAccount.from_document(progress.document(keys.REFLECTIVE_ACCOUNT))
         self.estimate = build_cpd_record(progress, self.content, account=saved)
         self.name = widgets.Text(value=saved.name, description="Your name (optional)", style=WIDE,
                                  placeholder="As you would like it on your record")
@@ -122,7 +121,7 @@ class CpdRecordWidget(widgets.VBox):
         return build_cpd_record(self.progress, self.content, account=self.account())
 
     def _keep(self, account: ReflectiveAccount) -> None:
-        self.progress.save_document(ACCOUNT_KEY, ACCOUNT_MODULE, account.to_document())
+        self.progress.save_document(keys.REFLECTIVE_ACCOUNT, ACCOUNT_MODULE, account.to_document())
 
     def save(self) -> None:
         account = self.account()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from course.activity_view import ActivityWidget
-from course.progress import Progress
-from course.scenario import scenario_activity, scenarios_for
+from course import keys
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
+from course.views.scenario import scenario_widget
 
 __all__ = ["cue_scenarios"]
 
@@ -13,6 +14,5 @@ MODULE = "02"
 
 def cue_scenarios(topic: str | None = None, *, progress: Progress | None = None) -> ActivityWidget:
     """Work through the cue-reading scenarios one at a time, optionally only those on one topic."""
-    scenarios = scenarios_for("scenarios", MODULE, topic, "cue-reading scenarios")
-    title = "Reading cues: scenarios" + (f" about {topic}" if topic else "")
-    return scenario_activity(scenarios, "cue-scenarios", MODULE, title, progress=progress)
+    return scenario_widget("scenarios", keys.CUE_SCENARIOS, MODULE, topic, "cue-reading scenarios",
+                           "Reading cues: scenarios", progress or learner_progress())

@@ -1,129 +1,21 @@
 """Module 02's sorting activity: is each cue engagement ("more, please") or disengagement ("I need a break")?
 
-All the cues are on screen at once, so this is not a one-item-at-a-time ``ActivityRun``. ``CueSortRun`` is
-the plain-Python model (sort, check, record, try the wrong ones again); ``CueSortWidget`` only draws it.
+All the cues are on screen at once; ``course.models.cue_sort.CueSortRun`` is the plain-Python model (sort,
+check, record, try the wrong ones again) and ``CueSortWidget`` only draws it.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
-from course.content import Record, load_content
+from course.content import load_content
+from course.models.cue_sort import GROUPS, Cue, CueSortRun
 from course.progress import Progress, learner_progress
+from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
 
 __all__ = ["cue_sort"]
-
-MODULE = "02"
-ACTIVITY = "cue-sort"
-GROUPS = {"engagement": "Engagement", "disengagement": "Disengagement"}
-
-
-@dataclass(frozen=True)
-class Cue:
-    id: str
-    text: str
-    group: str
-    kind: str | None
-    explanation: str
-
-    @classmethod
-    def from_record(cls, record: Record) -> Cue:
-        return cls(record.id, record.cue, record.group, record.get("kind"), record.explanation)
-
-    @property
-    def group_phrase(self) -> str:
-        """The right group in words, e.g. 'a subtle disengagement cue'."""
-        if self.group == "disengagement":
-            return f"{'an' if self.kind == 'obvious' else 'a'} {self.kind} disengagement cue"
-        return "an engagement cue"
-
-
-@dataclass
-class CueSortRun:
-    """One learner's sorting: where each cue has been put, what has been checked, and what was right."""
-
-    cues: Sequence[Cue]
-    progress: Progress | None = None
-    placed: dict[str, str | None] = field(default_factory=dict)
-    results: dict[str, bool] | None = None
-    first_try: dict[str, bool] = field(default_factory=dict)
-
-    def __post_init__(self):
-        if not self.cues:
-            raise ValueError("there are no cues to sort: data/cue_sort.yaml is empty")
-        if self.progress is None:
-            self.progress = learner_progress()
-        self.right: set[str] = set()
-
-    def cue(self, cue_id: str) -> Cue:
-        for cue in self.cues:
-            if cue.id == cue_id:
-                return cue
-        raise ValueError(f"{cue_id!r} is not a cue in this activity (cues: {', '.join(c.id for c in self.cues)})")
-
-    def place(self, cue_id: str, group: str | None) -> None:
-        """Put a cue in a group (or take it out with ``None``); a cue already sorted right stays put."""
-        self.cue(cue_id)
-        if group is not None and group not in GROUPS:
-            raise ValueError(f"{group!r} is not a group: choose one of {', '.join(map(repr, GROUPS))}")
-        if cue_id not in self.right:
-            self.placed[cue_id] = group
-
-    @property
-    def open_cues(self) -> list[Cue]:
-        """The cues still to be sorted right."""
-        return [c for c in self.cues if c.id not in self.right]
-
-    def unsorted(self) -> list[Cue]:
-        return [c for c in self.open_cues if not self.placed.get(c.id)]
-
-    @property
-    def checked(self) -> bool:
-        return self.results is not None
-
-    @property
-    def finished(self) -> bool:
-        return len(self.right) == len(self.cues)
-
-    def check(self) -> dict[str, bool]:
-        """Mark every cue not yet sorted right, and record each as an attempt."""
-        if self.checked:
-            raise ValueError("These cues are already checked: try again to sort the ones marked wrong")
-        missing = self.unsorted()
-        if missing:
-            raise ValueError(f"Sort every cue first: {len(missing)} still to sort "
-                             f"({'; '.join(c.text for c in missing)})")
-        self.results = {}
-        for cue in self.open_cues:
-            chosen = self.placed[cue.id]
-            correct = chosen == cue.group
-            self.results[cue.id] = correct
-            self.first_try.setdefault(cue.id, correct)
-            self.progress.record_attempt(MODULE, ACTIVITY, cue.id, chosen, correct)
-        self.right |= {cue_id for cue_id, correct in self.results.items() if correct}
-        return self.results
-
-    def try_again(self) -> list[Cue]:
-        """Clear the wrongly sorted cues so they can be sorted again; the right ones stay."""
-        if not self.checked:
-            raise ValueError("Check your sorting before trying again")
-        wrong = [self.cue(i) for i, correct in self.results.items() if not correct]
-        for cue in wrong:
-            self.placed[cue.id] = None
-        self.results = None
-        return wrong
-
-    @property
-    def score_text(self) -> str:
-        text = f"{len(self.right)} of {len(self.cues)} sorted correctly"
-        first = sum(self.first_try.values())
-        return text + (f" ({first} right first time)" if first < len(self.right) else "")
-
 
 class CueSortWidget(widgets.VBox):
     """A labelled two-way choice per cue, one Check button, per-cue feedback and a score."""
@@ -202,4 +94,4 @@ class CueSortWidget(widgets.VBox):
 def cue_sort(*, progress: Progress | None = None) -> CueSortWidget:
     """Sort baby cues into engagement and disengagement, with a reason for every cue."""
     cues = [Cue.from_record(r) for r in load_content()["cue_sort"]]
-    return CueSortWidget(CueSortRun(cues, progress=progress))
+    return CueSortWidget(CueSortRun(cues, progress=progress or learner_progress()))

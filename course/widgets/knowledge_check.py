@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from course.activity import ActivityRun, Item, Question
-from course.activity_view import ActivityWidget
+from course import keys
 from course.content import load_content
-from course.progress import Progress
+from course.models.activity import ActivityRun, Item, Question
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["knowledge_check"]
 
-STAGES = {"before": ("00", "knowledge-check-before", "before you start"),
-          "after": ("07", "knowledge-check-after", "after the course")}
+STAGES = {"before": ("00", keys.KNOWLEDGE_CHECK["before"], "before you start"),
+          "after": ("07", keys.KNOWLEDGE_CHECK["after"], "after the course")}
 
 
 def knowledge_check(stage: str = "before", *, progress: Progress | None = None) -> ActivityWidget:
@@ -23,5 +24,5 @@ def knowledge_check(stage: str = "before", *, progress: Progress | None = None) 
     items = [Item(r.id, f"Topic: {titles[r.module]} (module {r.module})", "",
                   (Question.from_record(r.question),), tuple(r.references))
              for r in content["knowledge_check"]]
-    run = ActivityRun(activity, module, items, noun="question", progress=progress)
+    run = ActivityRun(activity, module, items, noun="question", progress=progress or learner_progress())
     return ActivityWidget(run, f"Knowledge check, {when}")

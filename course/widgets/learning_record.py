@@ -1,6 +1,6 @@
 """Module 07's learning record: what the learner has done so far, module by module, from their progress only.
 
-The counting (``module_records``, in ``course.cpd`` so the CPD record's PDF says the same) is plain Python that
+The counting (``module_records``, in ``course.models.cpd`` so the CPD record's PDF says the same) is plain Python that
 can be checked without Jupyter; the widget draws it as a table, a figure with a text alternative, and the
 reflections the learner has saved.
 """
@@ -13,13 +13,13 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
-from course.activity import paragraphs
-from course.activity_view import NOTE, feedback_html
 from course.content import load_content
-from course.cpd import ModuleRecord, knowledge_check_scores, module_records
+from course.models.activity import paragraphs
+from course.models.cpd import ModuleRecord, knowledge_check_scores, module_records
 from course.plots import figure_html
 from course.plots.learning_record import describe, learning_record_figure
 from course.progress import Progress, Reflection, learner_progress
+from course.views.activity import NOTE, feedback_html
 
 __all__ = ["learning_record"]
 
@@ -40,11 +40,21 @@ def table_html(rows: Sequence[ModuleRecord]) -> str:
             f"<thead>{head}</thead><tbody>{body}</tbody></table>")
 
 
-def reflections_html(reflections: Sequence[Reflection], titles: dict[str, str]) -> str:
+def skipped_html(skipped: Sequence[Reflection], titles: dict[str, str]) -> str:
+    if not skipped:
+        return ""
+    items = "".join(f"<li>Module {html.escape(note.module)}: {html.escape(titles.get(note.module, ''))} "
+                    f"({html.escape(note.prompt)})</li>" for note in skipped)
+    return f"<p>Skipped by choice (every reflection is optional):</p><ul class='sa-skipped-reflections'>{items}</ul>"
+
+
+def reflections_html(reflections: Sequence[Reflection], titles: dict[str, str],
+                     skipped: Sequence[Reflection] = ()) -> str:
     if not reflections:
         return ("<h4>Your reflections</h4><p>No reflections saved yet. Each module ends with one: write a few "
-                "sentences and press <em>Save reflection</em>, and they will appear here.</p>")
-    parts = ["<h4>Your reflections</h4>"]
+                "sentences and press <em>Save reflection</em>, and they will appear here.</p>"
+                + skipped_html(skipped, titles))
+    parts = ["<h4>Your reflections</h4>", skipped_html(skipped, titles)]
     for note in reflections:
         module = f"Module {note.module}: {titles.get(note.module, '')}".rstrip(": ")
         parts.append(f"<section class='sa-saved-reflection'><h5>{html.escape(module)} "
@@ -85,7 +95,7 @@ class LearningRecordWidget(widgets.VBox):
             self.figure.value = feedback_html(
                 NOTE, "You have not tried any activities yet, so there is no chart to show. Work through a module's "
                 "activities and press Refresh record: your progress will appear here.", "Nothing recorded yet")
-        self.reflections.value = reflections_html(saved, titles)
+        self.reflections.value = reflections_html(saved, titles, self.progress.skipped_reflections())
 
     def _knowledge_check_html(self) -> str:
         scores = knowledge_check_scores(self.progress)

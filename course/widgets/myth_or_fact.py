@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import html
 
-from course.activity import ActivityRun, Item, Question
-from course.activity_view import ActivityWidget
+from course import keys
 from course.content import Record, load_content
-from course.progress import Progress
+from course.models.activity import ActivityRun, Item, Question
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["myth_or_fact"]
 
 MODULE = "06"
-ACTIVITY = "myth-or-fact"
 
 
 class MythOrFactWidget(ActivityWidget):
@@ -39,5 +39,6 @@ def myth_or_fact(*, progress: Progress | None = None) -> MythOrFactWidget:
     content = load_content()
     records = [m for m in content["myths"] if m.module == MODULE]
     cites = {ref_id: ref.cite for ref_id, ref in content.references.items()}
-    run = ActivityRun(ACTIVITY, MODULE, [myth_item(r) for r in records], noun="statement", progress=progress)
+    run = ActivityRun(keys.MYTH_OR_FACT, MODULE, [myth_item(r) for r in records], noun="statement",
+                      progress=progress or learner_progress())
     return MythOrFactWidget(run, "Myth or fact?", cites)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from course.activity_view import ActivityWidget
-from course.progress import Progress
-from course.scenario import scenario_activity, scenarios_for
+from course import keys
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
+from course.views.scenario import scenario_widget
 
 __all__ = ["partner_scenarios"]
 
@@ -13,6 +14,5 @@ MODULE = "05"
 
 def partner_scenarios(topic: str | None = None, *, progress: Progress | None = None) -> ActivityWidget:
     """Work through the father-and-partner scenarios one at a time, optionally only those on one topic."""
-    scenarios = scenarios_for("partner_scenarios", MODULE, topic, "partner scenarios")
-    title = "Fathers and partners as main carers: scenarios" + (f" about {topic}" if topic else "")
-    return scenario_activity(scenarios, "partner-scenarios", MODULE, title, progress=progress)
+    return scenario_widget("partner_scenarios", keys.PARTNER_SCENARIOS, MODULE, topic, "partner scenarios",
+                           "Fathers and partners as main carers: scenarios", progress or learner_progress())

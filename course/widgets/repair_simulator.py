@@ -1,6 +1,6 @@
 """Module 06's rupture-and-repair simulator: move the sliders and watch a teaching model of an interaction.
 
-The model (``course.repair_model``) does the work; this view only turns the sliders into settings and
+The model (``course.models.repair``) does the work; this view only turns the sliders into settings and
 shows the result twice, as a figure and as the same result in words, so no one depends on the picture.
 """
 
@@ -10,11 +10,11 @@ import html
 
 import ipywidgets as widgets
 
-from course.activity_view import live_region
-from course.controls import LabelledSlider
+from course.models.repair import Interaction, simulate
 from course.plots import figure_html
 from course.plots.repair_timeline import TITLE, caption, repair_timeline
-from course.repair_model import Interaction, simulate
+from course.views.activity import live_region
+from course.views.controls import LabelledSlider
 
 __all__ = ["repair_simulator"]
 

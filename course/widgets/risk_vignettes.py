@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from course.activity import ActivityRun, Choice, Item, Question, paragraphs
-from course.activity_view import ActivityWidget
-from course.content import Content, ContentError, Problem, Record, load_content
-from course.progress import Progress
+from course import keys
+from course.content import Record, load_content
+from course.models.activity import ActivityRun, Choice, Item, Question, paragraphs
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
+from course.widgets.signposting import contacts_by_urgency
 
 __all__ = ["risk_vignettes"]
 
@@ -20,14 +22,18 @@ FACTORS_PROMPT = "Which risk factors are present?"
 NEXT_STEP_PROMPT = "What is the most appropriate next step?"
 
 
-def check_factor_ids(content: Content) -> None:
-    """Run by content validation: every factor a vignette offers must be a risk factor of risk_factors.yaml."""
-    names = [f.id for f in content.get("risk_factors", ())]
-    problems = [Problem(f"{content.directory.name}/vignettes.yaml", None, f"'{v.id}'", f"factors.options[{i}].id",
-                        f"'{o.id}' is not a risk factor in risk_factors.yaml (expected one of: {', '.join(names)})")
-                for v in content["vignettes"] for i, o in enumerate(v.factors.options) if o.id not in names]
-    if problems:
-        raise ContentError(problems)
+class VignetteWidget(ActivityWidget):
+    """The usual activity view, plus who the family could contact once a case has been checked."""
+
+    def __init__(self, run: ActivityRun, title: str, contacts: dict[str, list[Record]]):
+        self.contacts = contacts
+        super().__init__(run, title)
+
+    def footer_html(self) -> str:
+        contacts = self.contacts.get(self.run.item.id)
+        if not contacts:
+            return ""
+        return f'<div class="sa-vignette-contacts"><h5>Who to contact</h5>{contacts_by_urgency(contacts)}</div>'
 
 
 def vignette_item(vignette: Record, risk_factors: Sequence[Record]) -> Item:
@@ -44,10 +50,12 @@ def vignette_item(vignette: Record, risk_factors: Sequence[Record]) -> Item:
                 tuple(vignette.references))
 
 
-def risk_vignettes(*, progress: Progress | None = None) -> ActivityWidget:
-    """Work through the risk-factor vignettes one case at a time."""
+def risk_vignettes(*, progress: Progress | None = None) -> VignetteWidget:
+    """Work through the risk-factor vignettes one case at a time, seeing who to contact once each is checked."""
     content = load_content()
     vignettes = [v for v in content["vignettes"] if v.module == MODULE]
     items = [vignette_item(v, content["risk_factors"]) for v in vignettes]
-    run = ActivityRun("risk-vignettes", MODULE, items, noun="vignette", progress=progress)
-    return ActivityWidget(run, "When bonding is harder: case vignettes")
+    contacts = {c.id: c for c in content.get("signposting", ())}
+    run = ActivityRun(keys.RISK_VIGNETTES, MODULE, items, noun="vignette", progress=progress or learner_progress())
+    return VignetteWidget(run, "When bonding is harder: case vignettes",
+                          {v.id: [contacts[c] for c in v.get("contacts", ())] for v in vignettes})

@@ -9,85 +9,19 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import ipywidgets as widgets
 
-from course.activity_view import NOTE, RIGHT, WRONG, feedback_html, live_region
+from course import keys
 from course.content import Record, load_content
+from course.models.self_care import MODULE, SelfCarePlan, when
 from course.progress import Progress, learner_progress, write_atomically
+from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
 
 __all__ = ["self_care_plan"]
 
-MODULE = "03"
-PLAN_KEY = "03-self-care-plan"
 EXPORT_NAME = "self-care-plan.html"
-
-
-@dataclass
-class SelfCarePlan:
-    """The plan itself: for each area, the suggestions ticked and the learner's own words."""
-
-    areas: Sequence[Record]
-    chosen: dict[str, list[str]] = field(default_factory=dict)
-    own: dict[str, str] = field(default_factory=dict)
-    saved: str | None = None
-
-    @classmethod
-    def from_document(cls, areas: Sequence[Record], document: dict | None) -> SelfCarePlan:
-        """A saved plan; a suggestion the course has since dropped is kept as the learner's own words."""
-        plan = cls(areas)
-        if not document:
-            return plan
-        plan.saved = document.get("saved")
-        saved_areas = document.get("areas", {})
-        for area in areas:
-            entry = saved_areas.get(area.id, {})
-            known = {s.id for s in area.strategies}
-            plan.chosen[area.id] = [c["id"] for c in entry.get("chosen", []) if c.get("id") in known]
-            dropped = [c["text"] for c in entry.get("chosen", []) if c.get("id") not in known and c.get("text")]
-            plan.own[area.id] = "\n".join([*dropped, entry.get("own", "")]).strip()
-        return plan
-
-    def to_document(self) -> dict:
-        """What is kept in progress: ids to restore the ticks, and the text so a plan outlives content edits."""
-        areas = {}
-        for area in self.areas:
-            texts = {s.id: s.text for s in area.strategies}
-            areas[area.id] = {"chosen": [{"id": i, "text": texts[i]} for i in self.chosen.get(area.id, [])],
-                              "own": self.own.get(area.id, "").strip()}
-        return {"saved": self.saved, "areas": areas}
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(self.chosen.values()) and not any(t.strip() for t in self.own.values())
-
-    def html_page(self) -> str:
-        """The plan as a plain, accessible HTML page: headings, lists and text, nothing else."""
-        sections = []
-        for area in self.areas:
-            texts = {s.id: s.text for s in area.strategies}
-            lines = [texts[i] for i in self.chosen.get(area.id, [])]
-            lines += [line.strip() for line in self.own.get(area.id, "").splitlines() if line.strip()]
-            body = ("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul>" if lines
-                    else "<p>Nothing written here yet.</p>")
-            sections.append(f"<h2>{html.escape(area.title)}</h2>\n<p>{html.escape(area.prompt)}</p>\n{body}")
-        made = f"<p>Saved on {html.escape(when(self.saved))}.</p>" if self.saved else ""
-        return ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                "<title>My self-care plan</title>\n<style>body{font-family:sans-serif;line-height:1.5;"
-                "max-width:40em;margin:2em auto;padding:0 1em;color:#000;background:#fff}"
-                "h2{margin-top:1.5em}@media print{body{margin:0}}</style>\n</head>\n<body>\n<main>\n"
-                f"<h1>My self-care plan</h1>\n{made}\n" + "\n".join(sections) +
-                "\n<p>If you are struggling to cope, talk to your health visitor or GP. If anyone is in "
-                "immediate danger, call 999.</p>\n</main>\n</body>\n</html>\n")
-
-
-def when(saved: str) -> str:
-    """An ISO timestamp as a person would say it: "27 November 2026 at 23:36 UTC"."""
-    moment = datetime.fromisoformat(saved)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
 
 
 class SelfCarePlanWidget(widgets.VBox):
@@ -95,7 +29,7 @@ class SelfCarePlanWidget(widgets.VBox):
 
     def __init__(self, areas: Sequence[Record], progress: Progress):
         self.progress = progress
-        self.plan = SelfCarePlan.from_document(areas, progress.document(PLAN_KEY))
+        self.plan = SelfCarePlan.from_document(areas, progress.document(keys.SELF_CARE_PLAN))
         self.export_path = progress.home / "exports" / EXPORT_NAME
         self.strategy_boxes: dict[str, dict[str, widgets.Checkbox]] = {}
         self.own_text: dict[str, widgets.Textarea] = {}
@@ -148,7 +82,7 @@ class SelfCarePlanWidget(widgets.VBox):
                 NOTE, "Tick at least one idea, or write your own, before saving.", "Your plan is empty"))
             return False
         self.plan.saved = datetime.now(UTC).isoformat(timespec="seconds")
-        self.progress.save_document(PLAN_KEY, MODULE, self.plan.to_document())
+        self.progress.save_document(keys.SELF_CARE_PLAN, MODULE, self.plan.to_document())
         return True
 
     def save(self) -> None:

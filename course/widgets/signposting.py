@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 import ipywidgets as widgets
 
-from course.content import load_content
+from course.content import Record, load_content
 
 __all__ = ["signposting"]
 
@@ -20,21 +21,37 @@ URGENCIES = {
 }
 
 
-def signposting(urgency: str | None = None) -> widgets.HTML:
-    """The contacts grouped by urgency, most urgent first; ``urgency`` shows only one group."""
-    if urgency is not None and urgency not in URGENCIES:
-        raise ValueError(f"{urgency!r} is not an urgency. Use one of: {', '.join(map(repr, URGENCIES))}.")
-    contacts = load_content()["signposting"]
+def contact_html(contact: Record) -> str:
+    """One contact as a list item: its name, then when to use it and how, all escaped."""
+    return (f"<li><strong>{html.escape(contact.name)}</strong>. <em>When:</em> {html.escape(contact.when)} "
+            f"<em>How:</em> {html.escape(contact.how)}</li>")
+
+
+def contacts_by_urgency(contacts: Iterable[Record]) -> str:
+    """The contacts grouped under their urgency, most urgent first; empty groups are left out."""
+    contacts = list(contacts)
     sections = []
     for level, (heading, meaning) in URGENCIES.items():
         group = [c for c in contacts if c.urgency == level]
-        if not group or urgency not in (None, level):
-            continue
-        items = "".join(f"<li><strong>{html.escape(c.name)}</strong>. <em>When:</em> {html.escape(c.when)} "
-                        f"<em>How:</em> {html.escape(c.how)}</li>" for c in group)
-        sections.append(f'<section class="sa-urgency-{level}"><h4>{html.escape(heading)}</h4>'
-                        f"<p>{html.escape(meaning)}</p><ul>{items}</ul></section>")
-    widget = widgets.HTML("<h3>Who to contact, and how soon</h3>" + "".join(sections),
+        if group:
+            sections.append(f'<section class="sa-urgency-{level}"><h4>{html.escape(heading)}</h4>'
+                            f"<p>{html.escape(meaning)}</p><ul>{''.join(map(contact_html, group))}</ul></section>")
+    return "".join(sections)
+
+
+def signposting(urgency: str | None = None, topic: str | None = None) -> widgets.HTML:
+    """The contacts grouped by urgency, most urgent first; ``urgency`` or ``topic`` (e.g. "crying") narrows them."""
+    if urgency is not None and urgency not in URGENCIES:
+        raise ValueError(f"{urgency!r} is not an urgency. Use one of: {', '.join(map(repr, URGENCIES))}.")
+    contacts = load_content()["signposting"]
+    if topic is not None:
+        topics = sorted({t for c in contacts for t in c.get("topics", ())})
+        if topic not in topics:
+            raise ValueError(f"No contact in data/signposting.yaml is for {topic!r}. "
+                             f"Topics with contacts: {', '.join(map(repr, topics))}.")
+        contacts = [c for c in contacts if topic in c.get("topics", ())]
+    shown = [c for c in contacts if urgency in (None, c.urgency)]
+    widget = widgets.HTML("<h3>Who to contact, and how soon</h3>" + contacts_by_urgency(shown),
                           layout=widgets.Layout(max_width="820px"))
     widget.add_class("sa-signposting")
     return widget

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from course.activity_view import ActivityWidget
-from course.progress import Progress
-from course.scenario import scenario_activity, scenarios_for
+from course import keys
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
+from course.views.scenario import scenario_widget
 
 __all__ = ["stress_scenarios"]
 
@@ -13,6 +14,5 @@ MODULE = "03"
 
 def stress_scenarios(topic: str | None = None, *, progress: Progress | None = None) -> ActivityWidget:
     """Work through the caregiver-stress scenarios, optionally only those on one topic ("stress" or "caregiver")."""
-    scenarios = scenarios_for("stress_scenarios", MODULE, topic, "caregiver-stress scenarios")
-    title = "Caring for the caregiver: scenarios" + (f" about {topic}" if topic else "")
-    return scenario_activity(scenarios, "stress-scenarios", MODULE, title, progress=progress)
+    return scenario_widget("stress_scenarios", keys.STRESS_SCENARIOS, MODULE, topic, "caregiver-stress scenarios",
+                           "Caring for the caregiver: scenarios", progress or learner_progress())

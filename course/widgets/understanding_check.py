@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import html
 
-from course.activity import ActivityRun, Item, Question
-from course.activity_view import ActivityWidget
+from course import keys
 from course.content import Content, Record, load_content
-from course.progress import Progress
+from course.models.activity import ActivityRun, Item, Question
+from course.progress import Progress, learner_progress
+from course.views.activity import ActivityWidget
 
 __all__ = ["understanding_check"]
 
-ACTIVITY = "understanding-check"
 
 
 def check_item(record: Record, content: Content) -> Item:
@@ -32,5 +32,6 @@ def understanding_check(module: str, *, progress: Progress | None = None) -> Act
                          f"data/checks.yaml. Modules with questions: {', '.join(map(repr, having))}. "
                          "Give the module number as text with two digits, such as '01'.")
     title = content.record("modules", module).title
-    run = ActivityRun(ACTIVITY, module, [check_item(r, content) for r in records], progress=progress)
+    run = ActivityRun(keys.UNDERSTANDING_CHECK, module, [check_item(r, content) for r in records],
+                      progress=progress or learner_progress())
     return ActivityWidget(run, f"Check your understanding: {title}")

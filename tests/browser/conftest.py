@@ -158,10 +158,10 @@ def lab(chromium_path, tmp_path_factory) -> LabServer:
         target = settings / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
-    # The venv's own tools first on PATH: nbgrader runs `alembic` as a command.
+    # The venv's own tools first on PATH: nbgrader runs `alembic` as a command. COURSE_DATA passes through, so
+    # the lab shows the content the tests read their expectations from.
     env = {**os.environ, "COURSE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("COURSE_DATA", None)
     port, token = free_port(), secrets.token_hex(24)
     url = f"http://127.0.0.1:{port}"
     log = base / "jupyterlab.log"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from learner import ran_notebook
 
-from course.repair_model import simulate
+from course.models.repair import simulate
 
 pytestmark = pytest.mark.browser
 

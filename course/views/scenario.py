@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from course.activity import ActivityRun, Item, Question, paragraphs
-from course.activity_view import ActivityWidget
 from course.content import Record, load_content
+from course.models.activity import ActivityRun, Item, Question, paragraphs
 from course.progress import Progress
+from course.views.activity import ActivityWidget
 
-__all__ = ["scenario_item", "scenario_activity", "scenarios_for"]
+__all__ = ["scenario_item", "scenario_activity", "scenario_widget", "scenarios_for"]
 
 
 def scenario_item(record: Record) -> Item:
@@ -22,7 +22,7 @@ def scenario_item(record: Record) -> Item:
 
 
 def scenario_activity(records: Sequence[Record], activity: str, module: str, title: str,
-                      progress: Progress | None = None) -> ActivityWidget:
+                      progress: Progress) -> ActivityWidget:
     run = ActivityRun(activity, module, [scenario_item(r) for r in records], noun="scenario", progress=progress)
     return ActivityWidget(run, title)
 
@@ -41,3 +41,10 @@ def scenarios_for(collection: str, module: str, topic: str | None, what: str) ->
         raise ValueError(f"There are no {what} on {topic!r}. "
                          f"Try one of: {', '.join(map(repr, topics))}, or leave the brackets empty for all.")
     return chosen
+
+
+def scenario_widget(collection: str, activity: str, module: str, topic: str | None, what: str, title: str,
+                    progress: Progress) -> ActivityWidget:
+    """A module's scenarios from ``collection`` (optionally one topic) as an activity titled ``title``."""
+    scenarios = scenarios_for(collection, module, topic, what)
+    return scenario_activity(scenarios, activity, module, title + (f" about {topic}" if topic else ""), progress)

@@ -10,7 +10,7 @@ import html
 
 import ipywidgets as widgets
 
-from course.activity import ActivityRun, Question, Verdict
+from course.models.activity import ActivityRun, Question, Verdict
 
 __all__ = ["ActivityWidget", "feedback_html", "live_region", "NOTE", "RIGHT", "WRONG"]
 

@@ -2,7 +2,7 @@
 
 Scenarios, quizzes and vignettes are all a sequence of items, each with one or more questions whose
 options carry their own feedback. Keeping this plain Python (no widgets) means every rule about
-marking and recording can be tested without Jupyter; ``course.activity_view`` only draws it.
+marking and recording can be tested without Jupyter; ``course.views.activity`` only draws it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from course.content import Record
-from course.progress import Progress, learner_progress
+from course.progress import Progress
 
 __all__ = ["ActivityRun", "Choice", "Item", "Question", "Verdict", "paragraphs"]
 
@@ -104,7 +104,7 @@ class ActivityRun:
     module: str
     items: Sequence[Item]
     noun: str = "question"
-    progress: Progress | None = None
+    progress: Progress = field(kw_only=True)
     index: int = 0
     answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     verdicts: list[Verdict] | None = None
@@ -114,8 +114,6 @@ class ActivityRun:
     def __post_init__(self):
         if not self.items:
             raise ValueError(f"the activity {self.activity!r} has no items to show")
-        if self.progress is None:
-            self.progress = learner_progress()
 
     @property
     def item(self) -> Item:

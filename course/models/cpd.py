@@ -1,7 +1,7 @@
 """The CPD record a self-paced professional keeps: what they did, for how long, and what they made of it.
 
 Everything here is plain Python built from the learner's own progress, so it can be checked without Jupyter;
-``write_pdf`` turns a record into a PDF and writes it so that a reader never meets half a file. The counting
+``course.views.cpd_pdf`` turns a record into a PDF. The counting
 that module 07's learning record shows lives here too, so the table on screen and the PDF always agree.
 """
 
@@ -11,21 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from course import keys
 from course.content import Record
-from course.progress import Attempt, Progress, Reflection, write_atomically
-from course.widgets.knowledge_check import STAGES
-from course.widgets.self_care_plan import PLAN_KEY
+from course.progress import Attempt, Progress, Reflection
 
-__all__ = ["ACCOUNT_KEY", "ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "CpdExportError",
-           "CpdRecord", "ModuleRecord", "ReflectiveAccount", "build_cpd_record", "estimate_minutes", "estimate_text",
-           "first_tries", "knowledge_check_scores", "module_records", "render_pdf", "write_pdf"]
+__all__ = ["ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "CpdRecord", "ModuleRecord",
+           "ReflectiveAccount", "build_cpd_record", "estimate_minutes", "estimate_text", "first_tries",
+           "knowledge_check_scores", "module_records", "when"]
 
 COURSE_TITLE = "Secure Attachment: an open course on infant secure attachment"
-ACCOUNT_KEY = "07-reflective-account"
 ACCOUNT_MODULE = "07"
-KNOWLEDGE_CHECKS = {stage: activity for stage, (_, activity, _) in STAGES.items()}
 LONGEST_GAP = timedelta(minutes=20)
 CODE_THEMES = {"prioritise-people": "Prioritise people",
                "practise-effectively": "Practise effectively",
@@ -34,12 +30,6 @@ CODE_THEMES = {"prioritise-people": "Prioritise people",
 ESTIMATE_METHOD = ("The estimate is made from the times of the learner's answers and saved reflections: on each "
                    "day, the time between one event and the next is counted when it is 20 minutes or less; longer "
                    "breaks, and reading before the first answer of a sitting, are not counted.")
-NMC_NOTE = ("The reflective account is in the style of the NMC revalidation reflective account form; it is not "
-            "the NMC form. For revalidation, use the NMC's own forms and guidance.")
-
-
-class CpdExportError(RuntimeError):
-    """The PDF could not be made or written; the message says where and why, and that any earlier copy is kept."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +78,7 @@ def module_records(progress: Progress, modules: Sequence[Record]) -> list[Module
 def knowledge_check_scores(progress: Progress) -> dict[str, tuple[int, int]]:
     """Right first time and questions tried in the before- and after-course knowledge checks (those begun)."""
     scores = {}
-    for stage, activity in KNOWLEDGE_CHECKS.items():
+    for stage, activity in keys.KNOWLEDGE_CHECK.items():
         tries = first_tries(progress.attempts(activity=activity))
         if tries:
             scores[stage] = (sum(tries.values()), len(tries))
@@ -175,8 +165,8 @@ class ReflectiveAccount:
             return cls()
         hours = document.get("declared_hours")
         if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
-            raise ValueError(f"Saved reflective account ({ACCOUNT_KEY}): declared_hours should be a number of hours "
-                             f"or null, not {hours!r}")
+            raise ValueError(f"Saved reflective account ({keys.REFLECTIVE_ACCOUNT}): declared_hours should be a "
+                             f"number of hours or null, not {hours!r}")
         return cls(name=document.get("name", ""), declared_hours=None if hours is None else float(hours),
                    nature=document.get("nature", ""), learned=document.get("learned", ""),
                    practice=document.get("practice", ""),
@@ -204,6 +194,16 @@ class CpdRecord:
     self_care_plan: tuple[tuple[str, tuple[str, ...]], ...]
     account: ReflectiveAccount = field(default_factory=ReflectiveAccount)
     estimated_minutes: float = 0.0
+    skipped_reflections: tuple[Reflection, ...] = ()
+    planned_minutes: int = 0
+
+    @property
+    def planned_text(self) -> str:
+        """What the course plans for the modules worked on (modules.yaml, derived from their content)."""
+        if not self.planned_minutes:
+            return ""
+        return (f"For comparison, the course plans about {duration_text(self.planned_minutes)} for the modules "
+                "worked on (worked out from their content: reading time plus a stated time per activity).")
 
     @property
     def is_empty(self) -> bool:
@@ -262,177 +262,26 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
                      now: datetime | None = None) -> CpdRecord:
     """The learner's CPD record from their progress; ``account`` replaces the saved one (e.g. unsaved edits)."""
     attempts, reflections = progress.attempts(), progress.reflections()
-    plan = progress.document(PLAN_KEY)
+    plan = progress.document(keys.SELF_CARE_PLAN)
     stamps = [a.at for a in attempts] + [r.updated for r in reflections]
     dates = stamps + ([plan["saved"]] if plan and plan.get("saved") else [])
     activities: dict[str, list[str]] = defaultdict(list)
     for attempt in attempts:
         if attempt.activity not in activities[attempt.module]:
             activities[attempt.module].append(attempt.activity)
+    worked = {m.module for m in module_records(progress, content["modules"]) if m.worked_on}
     return CpdRecord(
         course_title=COURSE_TITLE,
         made=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
         first_activity=min(dates) if dates else None,
         last_activity=max(dates) if dates else None,
-        modules=tuple(m for m in module_records(progress, content["modules"]) if m.worked_on),
+        modules=tuple(m for m in module_records(progress, content["modules"]) if m.module in worked),
         activities={module: tuple(names) for module, names in activities.items()},
         knowledge_check=knowledge_check_scores(progress),
         reflections=tuple(reflections),
         self_care_plan=_self_care_lines(plan, content["self_care"]),
-        account=account if account is not None else ReflectiveAccount.from_document(progress.document(ACCOUNT_KEY)),
-        estimated_minutes=estimate_minutes(stamps))
-
-
-# --- the PDF ---------------------------------------------------------------------------------------------------
-
-def _font_files() -> dict[str, Path]:
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return {"": folder / "DejaVuSans.ttf", "B": folder / "DejaVuSans-Bold.ttf"}
-
-
-def activity_name(activity: str) -> str:
-    """An activity id as words: "myth-or-fact" becomes "Myth or fact"."""
-    return activity.replace("-", " ").capitalize()
-
-
-def render_pdf(record: CpdRecord) -> bytes:
-    """The record as an A4 PDF: title and language in its metadata, headings as bookmarks, 11pt text."""
-    from fpdf import FPDF, TextStyle, ViewerPreferences
-    from fpdf.enums import XPos, YPos
-
-    pdf = FPDF(format="A4")
-    for style, path in _font_files().items():
-        pdf.add_font("DejaVu", style, str(path))
-    title = f"CPD record: {record.course_title}"
-    pdf.set_title(title)
-    pdf.set_lang("en-GB")
-    pdf.set_subject("Continuing professional development record")
-    pdf.set_creator("Secure Attachment course")
-    if record.account.name.strip():
-        pdf.set_author(record.account.name.strip())
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    pdf.set_section_title_styles(
-        TextStyle("DejaVu", "B", 18, t_margin=2, b_margin=3),
-        TextStyle("DejaVu", "B", 14, t_margin=6, b_margin=2),
-        TextStyle("DejaVu", "B", 12, t_margin=4, b_margin=1))
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.set_margins(20, 18, 20)
-    pdf.alias_nb_pages()
-    pdf.footer = lambda: _footer(pdf)
-    pdf.add_page()
-    pdf.set_font("DejaVu", "", 11)
-
-    def text(words: str, bold: bool = False) -> None:
-        pdf.set_font("DejaVu", "B" if bold else "", 11)
-        pdf.multi_cell(0, 6, words, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1.5)
-
-    def labelled(label: str, words: str) -> None:
-        text(f"{label}: {words}")
-
-    def section(heading: str, level: int) -> None:
-        if pdf.will_page_break(30):
-            pdf.add_page()
-        pdf.start_section(heading, level=level)
-
-    pdf.start_section(title, level=0)
-    if record.account.name.strip():
-        labelled("Name", record.account.name.strip())
-    labelled("Course", record.course_title)
-    if record.first_activity:
-        labelled("Dates", f"{when(record.first_activity)} to {when(record.last_activity)} "
-                 "(first and last activity recorded)")
-    labelled("Record made", when(record.made))
-
-    section("Time spent", 1)
-    text(record.time_text)
-    text(ESTIMATE_METHOD)
-
-    section("Modules worked on", 1)
-    if record.modules:
-        pdf.set_font("DejaVu", "", 11)
-        with pdf.table(col_widths=(70, 50, 25, 25), text_align="LEFT", line_height=6,
-                       headings_style=_bold_style()) as table:
-            table.row(["Module", "Activities", "Items tried", "Right first time"])
-            for module in record.modules:
-                names = ", ".join(activity_name(a) for a in record.activities.get(module.module, ())) or "—"
-                right = "—" if module.percent_right is None else \
-                    f"{module.percent_right}% ({module.right_first_time} of {module.items})"
-                table.row([f"{module.module} {module.title}", names, str(module.items), right])
-        pdf.ln(2)
-        if record.percent_right is not None:
-            text(f"Across the course: {record.items} items tried, {record.right_first_time} right first time "
-                 f"({record.percent_right}%).")
-    else:
-        text("No activities tried yet.")
-
-    section("Knowledge check", 1)
-    said = {"before": "Before the course", "after": "After the course"}
-    for stage, label in said.items():
-        if stage in record.knowledge_check:
-            right, tried = record.knowledge_check[stage]
-            labelled(label, f"{right} of {tried} right first time")
-        else:
-            labelled(label, "not taken")
-
-    section("Reflections", 1)
-    titles = {m.module: m.title for m in record.modules}
-    if not record.reflections:
-        text("No reflections saved.")
-    for note in record.reflections:
-        heading = f"Module {note.module}: {titles.get(note.module, '')}".rstrip(": ")
-        section(f"{heading} ({note.prompt})", 2)
-        text(note.text)
-
-    if record.self_care_plan:
-        section("Self-care plan", 1)
-        for area, lines in record.self_care_plan:
-            text(area, bold=True)
-            for line in lines:
-                text(f"•  {line}")
-
-    account = record.account
-    section("Reflective account", 1)
-    text(NMC_NOTE)
-    parts = [("The nature of the CPD activity", account.nature),
-             ("What did you learn from it?", account.learned),
-             ("How did you change or could you improve your practice as a result?", account.practice)]
-    for heading, words in parts:
-        section(heading, 2)
-        text(words.strip() or "Not written.")
-    section("How is this relevant to the Code?", 2)
-    for theme, label in CODE_THEMES.items():
-        text(f"✓ {label} (ticked)" if theme in account.themes else f"–  {label} (not ticked)")
-    if account.relevance.strip():
-        text(account.relevance.strip())
-    return bytes(pdf.output())
-
-
-def _bold_style():
-    from fpdf.fonts import FontFace
-
-    return FontFace(family="DejaVu", emphasis="BOLD", size_pt=11)
-
-
-def _footer(pdf) -> None:
-    pdf.set_y(-14)
-    pdf.set_font("DejaVu", "", 11)
-    pdf.cell(0, 6, f"Page {pdf.page_no()} of {{nb}}", align="C")
-
-
-def write_pdf(record: CpdRecord, path: Path | str) -> Path:
-    """Write the record as a PDF at ``path`` atomically; on failure raise ``CpdExportError``, earlier PDF kept."""
-    path = Path(path)
-    try:
-        data = render_pdf(record)
-    except Exception as exc:
-        raise CpdExportError(f"Your CPD record could not be made into a PDF ({type(exc).__name__}: {exc}). "
-                             f"Nothing was written; any earlier copy at {path} is unchanged.") from exc
-    try:
-        write_atomically(path, data)
-    except OSError as exc:
-        raise CpdExportError(f"Your CPD record could not be written to {path} ({exc.strerror or exc}). "
-                             "Any earlier copy there is unchanged.") from exc
-    return path
+        account=account if account is not None else ReflectiveAccount.from_document(
+            progress.document(keys.REFLECTIVE_ACCOUNT)),
+        estimated_minutes=estimate_minutes(stamps),
+        skipped_reflections=tuple(progress.skipped_reflections()),
+        planned_minutes=sum(m.minutes for m in content["modules"] if m.id in worked))

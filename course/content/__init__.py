@@ -5,58 +5,65 @@ at once, each naming the file, the line, the record id, the field and what was e
 fails validation is never used, not even in part.
 
 Each ``data/NAME.yaml`` holds a list of records and is checked against ``data/schema/NAME.schema.json``
-(JSON Schema, so editors can autocomplete), then against rules a schema cannot express: unique ids, a
-question's ``correct`` naming options it has, ``references`` naming entries of ``references.yaml``, and
-``module`` naming a module of ``modules.yaml``.
+(JSON Schema, so editors can autocomplete), then against the rules a schema cannot express
+(``course.content.rules``), and, for ``course validate``, the notebooks' citations
+(``course.content.citations``). This is the bottom layer: it imports nothing else of the course.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-__all__ = ["Content", "ContentError", "Problem", "Record", "data_directory", "load_content", "check_content"]
+from course.content.citations import notebooks_problems
+from course.content.problems import Collection, ContentError, Problem
+from course.content.rules import COLLECTION_RULES, record_problems
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["Content", "ContentError", "Problem", "Record", "check_content", "data_directory", "load_content",
+           "notebooks_directory"]
+
+
+def _import_jsonschema():
+    """jsonschema, without its optional IRI format checker: that builds a grammar on import (over a second),
+    and the course's schemas use no ``format``, so ``course validate`` stays quick."""
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return importlib.import_module("jsonschema")
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail, so it is skipped
+    try:
+        return importlib.import_module("jsonschema")
+    finally:
+        del sys.modules["rfc3987_syntax"]
+
+
+Draft202012Validator = _import_jsonschema().Draft202012Validator
+
+CHECKOUT_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def data_directory() -> Path:
-    """Where content lives: ``COURSE_DATA`` when set (a trainer's own copy), else the course's ``data/``."""
-    return Path(os.environ.get("COURSE_DATA") or PACKAGE_ROOT / "data")
+    """Where content lives: ``COURSE_DATA`` when set (a trainer's own copy), else the content shipped in the
+    installed package (``course/_data``, copied from ``data/`` when the wheel is built), else ``data/`` beside
+    the package in a checkout (an editable install, where trainers edit it)."""
+    if os.environ.get("COURSE_DATA"):
+        return Path(os.environ["COURSE_DATA"])
+    shipped = Path(str(files("course") / "_data"))
+    return shipped if shipped.is_dir() else CHECKOUT_DATA
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the content, located precisely enough to fix without reading code."""
-
-    file: str
-    line: int | None
-    record: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        parts = [p for p in (self.record and f"record {self.record}", self.field and f"field '{self.field}'") if p]
-        located = f"{where}: {', '.join(parts)}: " if parts else f"{where}: "
-        return located + self.message
-
-
-class ContentError(Exception):
-    """The content has problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"The course content has {len(problems)} problem(s):\n{lines}")
+def notebooks_directory(content_directory: Path) -> Path | None:
+    """The notebooks that go with a content folder: ``notebooks/`` beside it (a checkout, or a trainer's course
+    folder with its own ``data/``), or None when there are none (an installed package ships only the content)."""
+    folder = content_directory.parent / "notebooks"
+    return folder if folder.is_dir() else None
 
 
 class Record(Mapping):
@@ -135,7 +142,7 @@ class Content(Mapping):
 
 # --- loading -------------------------------------------------------------------------------------------
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A safe loader that reports a key given twice instead of silently keeping the last one."""
 
     def construct_mapping(self, node, deep=False):
@@ -193,16 +200,6 @@ def _node_lines(node, path: tuple = ()) -> dict[tuple, int]:
     return lines
 
 
-def _line(lines: dict[tuple, int], path: list) -> int | None:
-    """The line of the deepest part of ``path`` that exists in the file."""
-    parts = tuple(path)
-    while parts:
-        if parts in lines:
-            return lines[parts]
-        parts = parts[:-1]
-    return None
-
-
 def _schemas(schema_dir: Path, label_root: str) -> tuple[dict[str, dict], Registry, list[Problem]]:
     schemas: dict[str, dict] = {}
     problems: list[Problem] = []
@@ -214,13 +211,6 @@ def _schemas(schema_dir: Path, label_root: str) -> tuple[dict[str, dict], Regist
     registry = Registry().with_resources(
         (name, Resource.from_contents(schema)) for name, schema in schemas.items())
     return schemas, registry, problems
-
-
-def _field_path(parts) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
@@ -268,90 +258,30 @@ def _schema_message(error) -> tuple[list, str]:
     return path, error.message
 
 
-def _record_label(records: Any, index: int) -> str:
-    if isinstance(records, list) and index < len(records):
-        rec = records[index]
-        if isinstance(rec, dict) and isinstance(rec.get("id"), str | int):
-            return f"'{rec['id']}'"
-    return f"#{index + 1}"
-
-
-def _schema_problems(label: str, data: Any, lines: dict[tuple, int], validator: Draft202012Validator) -> list[Problem]:
+def _schema_problems(collection: Collection, validator: Draft202012Validator) -> list[Problem]:
     problems = []
-    for error in validator.iter_errors(data):
+    for error in validator.iter_errors(collection.records):
         path, message = _schema_message(error)
         if not path:
-            problems.append(Problem(label, None, None, None, f"expected a list of records, got {_describe(data)}"))
+            problems.append(collection.problem(
+                None, [], f"expected a list of records, got {_describe(collection.records)}"))
             continue
-        problems.append(Problem(label, _line(lines, path), _record_label(data, path[0]),
-                                _field_path(path[1:]) or None, message))
+        problems.append(collection.problem(path[0], path[1:], message))
     return problems
 
 
-def _walk(value: Any, path: list) -> Iterator[tuple[list, Any]]:
-    yield path, value
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            yield from _walk(sub, path + [key])
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            yield from _walk(sub, path + [i])
-
-
-def _rule_problems(label: str, records: list, lines: dict[tuple, int], reference_ids: set[str] | None,
-                   module_ids: set[str] | None) -> list[Problem]:
-    """What a schema cannot check: unique ids, ``correct`` naming real options, known references and modules."""
-    problems = []
-
-    def add(index, field_path, message):
-        problems.append(Problem(label, _line(lines, [index, *field_path]), _record_label(records, index),
-                                _field_path(field_path) or None, message))
-
-    first_use: dict[Any, int] = {}
-    for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            continue
-        rid = record.get("id")
-        if isinstance(rid, str | int):
-            if rid in first_use:
-                add(index, ["id"], f"duplicate id '{rid}' (already used by record #{first_use[rid] + 1})")
-            else:
-                first_use[rid] = index
-        for path, value in _walk(record, []):
-            if not isinstance(value, dict):
-                continue
-            options = value.get("options")
-            if isinstance(options, list):
-                option_ids = [o.get("id") for o in options if isinstance(o, dict)]
-                for i, oid in enumerate(option_ids):
-                    if oid is not None and option_ids.index(oid) != i:
-                        add(index, path + ["options", i, "id"], f"duplicate option id '{oid}' in this question")
-                correct = value.get("correct")
-                named = correct if isinstance(correct, list) else [correct] if correct is not None else []
-                for name in named:
-                    if isinstance(name, str) and name not in option_ids:
-                        add(index, path + ["correct"],
-                            f"'{name}' is not one of this question's options ({', '.join(map(str, option_ids))})")
-            refs = value.get("references")
-            if reference_ids is not None and isinstance(refs, list):
-                for i, ref in enumerate(refs):
-                    if isinstance(ref, str) and ref not in reference_ids:
-                        add(index, path + ["references", i], f"'{ref}' is not an id in references.yaml")
-            module = value.get("module")
-            if module_ids is not None and isinstance(module, str) and module not in module_ids:
-                add(index, path + ["module"], f"'{module}' is not a module in modules.yaml")
-    return problems
-
-
-def check_content(directory: Path | str | None = None) -> tuple[Content | None, list[Problem]]:
-    """Validate every data file; return the content only when there is not a single problem."""
+def check_content(directory: Path | str | None = None, *,
+                  notebooks: Path | str | None = None) -> tuple[Content | None, list[Problem]]:
+    """Validate every data file (and, given a folder of ``notebooks``, their citations and that every module has
+    its notebook); return the content only when there is not a single problem."""
     directory = Path(directory) if directory is not None else data_directory()
     label_root = directory.name or str(directory)
     if not directory.is_dir():
         return None, [Problem(str(directory), None, None, None, "is not a folder of course content")]
     schemas, registry, problems = _schemas(directory / "schema", label_root)
 
-    loaded: dict[str, tuple[str, Any, dict[tuple, int]]] = {}
+    loaded: dict[str, Collection] = {}
+    passed: dict[str, Collection] = {}
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
         label = f"{label_root}/{path.name}"
         data, lines, syntax = _read_yaml(path, label)
@@ -363,53 +293,34 @@ def check_content(directory: Path | str | None = None) -> tuple[Content | None, 
             problems.append(Problem(label, None, None, None,
                                     f"has no schema: expected {label_root}/schema/{schema_name}"))
             continue
-        validator = Draft202012Validator(schemas[schema_name], registry=registry)
-        schema_problems = _schema_problems(label, data, lines, validator)
+        collection = Collection(label, data, lines)
+        schema_problems = _schema_problems(collection, Draft202012Validator(schemas[schema_name], registry=registry))
         problems += schema_problems
-        if not isinstance(data, list):
-            continue
-        loaded[path.stem] = (label, data, lines)
+        if isinstance(data, list):
+            loaded[path.stem] = collection
+            if not schema_problems:
+                passed[path.stem] = collection
 
     def ids_of(name):
         if name not in loaded:
             return None
-        return {r.get("id") for r in loaded[name][1] if isinstance(r, dict)}
+        return {r.get("id") for r in loaded[name].records if isinstance(r, dict)}
 
     reference_ids, module_ids = ids_of("references"), ids_of("modules")
     if reference_ids is None and "references" not in {p.stem for p in directory.glob("*.yaml")}:
         problems.append(Problem(f"{label_root}/references.yaml", None, None, None, "is missing"))
-    for label, data, lines in loaded.values():
-        problems += _rule_problems(label, data, lines, reference_ids, module_ids)
+    for collection in loaded.values():
+        problems += record_problems(collection, reference_ids, module_ids)
+    for name, rule in COLLECTION_RULES.items():
+        if name in passed:
+            problems += rule(passed[name], passed)
+    if notebooks is not None and {"modules", "references"} <= set(passed):
+        references = {r["id"]: r for r in passed["references"].records}
+        problems += notebooks_problems(Path(notebooks), passed["modules"].records, references)
 
-    if not problems:
-        content = Content(directory, {name: tuple(Record(r) for r in data) for name, (_, data, _) in loaded.items()})
-        problems += _collection_rule_problems(content)
     if problems:
         return None, sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
-    return content, []
-
-
-# Checks that need a whole collection's meaning (e.g. percentages that must add up), kept beside the code that
-# relies on them: "collection name": "module:function". The function raises ContentError listing its problems.
-COLLECTION_RULES = {
-    "attachment_patterns": "course.plots.attachment_patterns:load_patterns",
-    "vignettes": "course.widgets.risk_vignettes:check_factor_ids",
-}
-
-
-def _collection_rule_problems(content: Content) -> list[Problem]:
-    import importlib
-
-    problems: list[Problem] = []
-    for name, target in COLLECTION_RULES.items():
-        if name not in content:
-            continue
-        module_name, function = target.split(":")
-        try:
-            getattr(importlib.import_module(module_name), function)(content)
-        except ContentError as error:
-            problems += error.problems
-    return problems
+    return Content(directory, {name: tuple(Record(r) for r in c.records) for name, c in loaded.items()}), []
 
 
 _cache: dict[tuple, Content] = {}

@@ -1,0 +1,159 @@
+"""The rules a JSON schema cannot express, run by ``check_content`` together with the schemas.
+
+Record rules apply to every data file: unique ids, a question's ``correct`` naming its own options, and
+``references`` and ``module`` naming entries that exist. Collection rules give one file's records a meaning
+the course relies on (the patterns a figure draws, percentages that add up, factor ids that are risk
+factors); each runs on a file that passed its schema, so one run reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from course.content.problems import Collection, Problem
+
+__all__ = ["COLLECTION_RULES", "PATTERN_ORDER", "record_problems"]
+
+PATTERN_ORDER = ("secure", "avoidant", "resistant", "disorganised")
+
+
+def _walk(value: Any, path: list) -> Iterator[tuple[list, Any]]:
+    yield path, value
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _walk(sub, path + [key])
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            yield from _walk(sub, path + [i])
+
+
+def record_problems(collection: Collection, reference_ids: set[str] | None,
+                    module_ids: set[str] | None) -> list[Problem]:
+    """Unique ids, ``correct`` naming real options, known references and modules, in every record."""
+    problems = []
+
+    def add(index, field_path, message):
+        problems.append(collection.problem(index, field_path, message))
+
+    first_use: dict[Any, int] = {}
+    for index, record in enumerate(collection.records):
+        if not isinstance(record, dict):
+            continue
+        rid = record.get("id")
+        if isinstance(rid, str | int):
+            if rid in first_use:
+                add(index, ["id"], f"duplicate id '{rid}' (already used by record #{first_use[rid] + 1})")
+            else:
+                first_use[rid] = index
+        for path, value in _walk(record, []):
+            if not isinstance(value, dict):
+                continue
+            options = value.get("options")
+            if isinstance(options, list):
+                option_ids = [o.get("id") for o in options if isinstance(o, dict)]
+                for i, oid in enumerate(option_ids):
+                    if oid is not None and option_ids.index(oid) != i:
+                        add(index, path + ["options", i, "id"], f"duplicate option id '{oid}' in this question")
+                correct = value.get("correct")
+                named = correct if isinstance(correct, list) else [correct] if correct is not None else []
+                for name in named:
+                    if isinstance(name, str) and name not in option_ids:
+                        add(index, path + ["correct"],
+                            f"'{name}' is not one of this question's options ({', '.join(map(str, option_ids))})")
+            refs = value.get("references")
+            if reference_ids is not None and isinstance(refs, list):
+                for i, ref in enumerate(refs):
+                    if isinstance(ref, str) and ref not in reference_ids:
+                        add(index, path + ["references", i], f"'{ref}' is not an id in references.yaml")
+            module = value.get("module")
+            if module_ids is not None and isinstance(module, str) and module not in module_ids:
+                add(index, path + ["module"], f"'{module}' is not a module in modules.yaml")
+    return problems
+
+
+def attachment_pattern_problems(patterns: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """Every pattern the figure draws is explained, and a group reported in full adds up to 100%."""
+    records = patterns.records
+    named = {r["id"] for r in records if r.get("kind") == "pattern"}
+    problems = [patterns.problem(None, [], f"has no record for the {name!r} pattern (kind: pattern)")
+                for name in PATTERN_ORDER if name not in named]
+    for index, study in enumerate(records):
+        if study.get("kind") != "study":
+            continue
+        for g, group in enumerate(study.get("groups", [])):
+            if not group.get("complete"):
+                continue
+            where = ["groups", g, "shares"]
+            total = sum(share.get("percent", 0) for share in group["shares"])
+            if any("range" in share for share in group["shares"]):
+                problems.append(patterns.problem(
+                    index, where, "a complete group needs a percent for each pattern, not a range"))
+            elif abs(total - 100) > 0.5:
+                problems.append(patterns.problem(
+                    index, where, f"a complete group's percentages must add up to 100, got {total:g}"))
+    return problems
+
+
+def vignette_link_problems(vignettes: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """Every factor a vignette offers is a risk factor of risk_factors.yaml, so the checklist is the same, and
+    every contact it names is a record of signposting.yaml, so a learner is never pointed at nobody."""
+    problems = []
+    for needed in ("risk_factors", "signposting"):
+        if needed not in collections:
+            problems.append(vignettes.problem(None, [], f"needs {needed}.yaml, which is missing or not valid"))
+    if problems:
+        return problems
+    names = [f.get("id") for f in collections["risk_factors"].records]
+    problems += [vignettes.problem(index, ["factors", "options", i, "id"],
+                                   f"'{option['id']}' is not a risk factor in risk_factors.yaml "
+                                   f"(expected one of: {', '.join(names)})")
+                 for index, vignette in enumerate(vignettes.records)
+                 for i, option in enumerate(vignette["factors"]["options"]) if option["id"] not in names]
+    contacts = [c.get("id") for c in collections["signposting"].records]
+    problems += [vignettes.problem(index, ["contacts", i],
+                                   f"'{contact}' is not a contact in signposting.yaml "
+                                   f"(expected one of: {', '.join(contacts)})")
+                 for index, vignette in enumerate(vignettes.records)
+                 for i, contact in enumerate(vignette.get("contacts", ())) if contact not in contacts]
+    return problems
+
+
+PHONE_NUMBER = re.compile(r"\d[\d ]{2,}\d")
+
+
+def learner_support_problems(contacts: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """A number a learner may call or text traces to the service's own page: a contact that gives one cites it."""
+    problems = []
+    for index, contact in enumerate(contacts.records):
+        number = PHONE_NUMBER.search(contact.get("how", ""))
+        if number and not contact.get("references"):
+            problems.append(contacts.problem(index, ["references"], f"is missing: '{number.group()}' is a number to "
+                                             "call or text, so cite the service's own page that gives it (an entry "
+                                             "of references.yaml)"))
+    return problems
+
+
+def glossary_problems(glossary: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """Each name (a term or one of its other names) belongs to one entry, so a search for it finds one meaning."""
+    seen: dict[str, str] = {}
+    problems = []
+    for index, entry in enumerate(glossary.records):
+        for i, name in enumerate([entry["term"], *entry.get("also", [])]):
+            key = name.casefold()
+            if key in seen and seen[key] != entry["id"]:
+                problems.append(glossary.problem(index, ["term"] if i == 0 else ["also", i - 1],
+                                                 f"'{name}' is already a name of the entry '{seen[key]}'; give "
+                                                 "each name to one entry only"))
+            seen.setdefault(key, entry["id"])
+    return problems
+
+
+# Collection name -> its rule, given the collection and every collection that passed its schema.
+COLLECTION_RULES: dict[str, Callable[[Collection, Mapping[str, Collection]], list[Problem]]] = {
+    "attachment_patterns": attachment_pattern_problems,
+    "vignettes": vignette_link_problems,
+    "learner_support": learner_support_problems,
+    "glossary": glossary_problems,
+}

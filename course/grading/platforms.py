@@ -1,0 +1,313 @@
+"""What each learning platform's files look like: the participant list it gives a trainer, and the grade file it
+takes back. One place to change when a platform changes its format.
+
+The rules followed, from each platform's own source or documentation:
+
+- **Canvas** (instructure/canvas-lms). Export layout from ``lib/gradebook_exporter.rb`` (``csv_data``): a header
+  ``Student, ID, SIS User ID, SIS Login ID, Section`` then one column per assignment titled ``Title (id)``
+  (``Assignment#title_with_id``); a second row whose first cell is ``Points Possible``; one row per student with
+  the sortable name ("Last, First"). Import rules from ``app/models/gradebook_importer.rb``: the header is
+  valid when its first cell contains "Student", its second "ID", and the last student column is "Section"
+  (``row_has_student_headers?``, ``header?``, ``update_column_count``); an assignment column is matched by the id
+  in ``Title (id)``, else by exact title, else a NEW assignment is created (``parse_assignments``); a row whose
+  first cell contains "Points Possible" sets points (``check_for_non_student_row``); a student is matched by
+  Canvas user ID, then SIS User ID, then SIS Login ID, then name, else becomes a new user (``process_student``);
+  a blank grade or "-" means no score (``no_score?``); comma-separated unless semicolons fit better
+  (``identify_delimiter``). So we write Canvas's own header, the ``Title (id)`` column and every ID.
+- **Moodle** (moodle/moodle ``grade/import/csv``). ``classes/load_data.php``: the trainer maps one column to a
+  user field (``userid``, ``useridnumber``, ``useremail`` or ``username``; ``map_user_data_with_value``), each
+  grade column to a grade item and a feedback column to that item's feedback; a user who is not found aborts
+  the WHOLE import (``check_user_exists`` → ``usermappingerrorusernotfound``); a grade of "" or "-" is "no
+  grade" (``update_grade_item``); a number is read with ``unformat_float``. The file is read through
+  ``csv_import_reader`` in the encoding and separator the trainer picks (UTF-8 and comma by default), which
+  drops a UTF-8 byte-order mark. So the file has only roster students, a unique user identifier (username
+  when every student has one, else email, else ID number), the grade and a feedback column; UTF-8 with a BOM
+  so that Excel, which Moodle's own participant download targets, opens the names intact.
+- **Blackboard Learn Grade Centre** ("Uploading or downloading Grade Centre items for working offline",
+  library.blackboard.com): the student is identified by Username; a column by the Column ID after ``|`` in
+  its header (a column without one is created as a 0-point text column); a header row then one row per
+  student; "Blackboard recommends tab-delimited files", which need no quote character and open in Excel.
+  We write the layout of its own Full Grade Centre download (``Last Name, First Name, Username, Title [Total
+  Pts: N Score] |id``), tab-delimited, UTF-16 with a byte-order mark as that download is, as ``.xls``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["PLATFORMS", "Column", "Member", "PlatformGrade", "RosterFileError", "decode_rows", "detect_platform",
+           "grade_text", "moodle_identifier", "platform_file", "read_members", "safe_text"]
+
+PLATFORMS = ("canvas", "moodle", "blackboard")
+DEFAULT_ID_COLUMN = {"canvas": "SIS Login ID", "moodle": "Username", "blackboard": "Username"}
+CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+CANVAS_TITLE_WITH_ID = re.compile(r"^(.*)\s\((\d+)\)$")
+CANVAS_TOTALS = re.compile(r"Current Score|Current Points|Current Grade|Final Score|Final Points|Final Grade|"
+                           r"Override Score|Override Grade|Override Status")
+CANVAS_TEST_STUDENT = "Student, Test"
+BLACKBOARD_COLUMN = re.compile(r"^(.*?)\s*(?:\[Total Pts:\s*([\d.]+)[^\]]*\])?\s*\|(\d+)$")
+MOODLE_ID_COLUMNS = ("Username", "Email address", "ID number")
+MOODLE_GRADE_COLUMN = re.compile(r"^(?:[^:]+:\s*)?(.*?)\s*\((?:Real|Percentage|Letter)\)$")
+NOT_AN_ID = re.compile(r"[/\\\s]|^\.")
+
+
+class RosterFileError(ValueError):
+    """Problems with a participant file: one message per problem, each naming its row."""
+
+    def __init__(self, problems: Sequence[str]):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One student of the roster: the nbgrader id, the names, and how the platform knows them."""
+
+    student_id: str
+    first_name: str
+    last_name: str
+    email: str = ""
+    platform: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.student_id
+
+
+@dataclass(frozen=True)
+class Column:
+    """A grade column the platform's file already had: its title, the platform's id for it, its points."""
+
+    title: str
+    id: str = ""
+    points: str = ""
+
+
+@dataclass(frozen=True)
+class PlatformGrade:
+    """One roster student's line in a platform file: ``grade`` is None when no grade may be given."""
+
+    member: Member
+    grade: float | None
+    feedback: str = ""
+
+
+# ------------------------------------------------------------------------------------------- reading rosters
+
+def decode_rows(data: bytes) -> tuple[list[list[str]], str]:
+    """The file's rows, decoded by its byte-order mark (UTF-16 or UTF-8) or as UTF-8, and its delimiter.
+
+    Every line that is not valid text is reported with its row number, all at once.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            row = data[:error.start].decode("utf-16", errors="ignore").count("\n") + 1
+            raise RosterFileError([f"row {row}: not valid UTF-16 text: download the file again"]) from None
+    else:
+        problems, lines = [], []
+        for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+            try:
+                lines.append(line.decode("utf-8"))
+            except UnicodeDecodeError as error:
+                problems.append(f"row {number}: byte 0x{line[error.start]:02x} at character {error.start + 1} is "
+                                "not UTF-8 text: save the file as UTF-8 (in Excel: CSV UTF-8) and import it again")
+        if problems:
+            raise RosterFileError(problems)
+        text = "\n".join(lines)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first else ";" if first.count(";") > first.count(",") else ","
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return rows, delimiter
+
+
+def detect_platform(header: Sequence[str]) -> str | None:
+    """Which platform wrote a file with this header, or None."""
+    cells = [h.strip() for h in header]
+    if len(cells) > 3 and "Student" in cells[0] and "ID" in cells[1]:
+        return "canvas"
+    if len(cells) > 4 and cells[0] == "LastName" and cells[1] == "FirstName" and "ID" in cells[2]:
+        return "canvas"
+    if {"Username", "Last Name", "First Name"} <= set(cells):
+        return "blackboard"
+    if "First name" in cells and ({"Last name", "Surname"} & set(cells)):
+        return "moodle"
+    return None
+
+
+def _split_sortable(name: str) -> tuple[str, str]:
+    """Canvas's sortable name "Last, First" as (first, last), split at the last comma (a suffix such as "Jr."
+    belongs to the last name); a name without a comma is all last name."""
+    last, comma, first = name.rpartition(", ")
+    return (first.strip(), last.strip()) if comma else ("", name.strip())
+
+
+def _columns(platform: str, header: list[str], rows: list[list[str]]) -> list[Column]:
+    if platform == "canvas":
+        points = next((r for r in rows if r and "Points Possible" in r[0]), [])
+        found = []
+        for index, title in enumerate(header):
+            match = CANVAS_TITLE_WITH_ID.match(title.strip())
+            if match and not CANVAS_TOTALS.search(title):
+                found.append(Column(match.group(1), match.group(2), points[index] if index < len(points) else ""))
+        return found
+    if platform == "blackboard":
+        return [Column(m.group(1), m.group(3), m.group(2) or "") for h in header
+                if (m := BLACKBOARD_COLUMN.match(h.strip()))]
+    return [Column(m.group(1)) for h in header if (m := MOODLE_GRADE_COLUMN.match(h.strip()))]
+
+
+def read_members(data: bytes, platform: str | None = None, id_column: str | None = None
+                 ) -> tuple[str, str, list[Member], list[Column]]:
+    """(platform, id column, members, grade columns) from a participant file; RosterFileError lists every bad row.
+
+    Row numbers are the file's own, counting the header as row 1.
+    """
+    rows, _ = decode_rows(data)
+    while rows and not any(cell.strip() for cell in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise RosterFileError(["the file is empty: download the participant list or gradebook again"])
+    header = [h.strip() for h in rows[0]]
+    detected = detect_platform(header)
+    if platform is None:
+        if detected is None:
+            raise RosterFileError([f"row 1: the header ({', '.join(header[:6])}) is not one Canvas, Moodle or "
+                                   "Blackboard writes: give --format canvas|moodle|blackboard"])
+        platform = detected
+    elif platform not in PLATFORMS:
+        raise RosterFileError([f"--format {platform!r}: expected one of {', '.join(PLATFORMS)}"])
+    id_column = id_column or DEFAULT_ID_COLUMN[platform]
+    if id_column not in header:
+        raise RosterFileError([f"row 1: no column {id_column!r} for the nbgrader student id (the columns are: "
+                               f"{', '.join(header)}): name the right one with --id-column"])
+    index = {name: i for i, name in reversed(list(enumerate(header)))}
+
+    def cell(row: list[str], name: str) -> str:
+        i = index.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    members, problems, seen = [], [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if platform == "canvas" and ("Points Possible" in row[0] or
+                                     all(re.match(r"^\s*(Muted|Manual Posting.*)?\s*$", c, re.I) for c in row)):
+            continue
+        if platform == "canvas" and cell(row, "Student") == CANVAS_TEST_STUDENT:
+            continue
+        if len(row) > len(header):
+            problems.append(f"row {number}: {len(row)} fields but the header has {len(header)} (a name with a "
+                            "comma that is not in quotes?)")
+            continue
+        student_id = cell(row, id_column)
+        if platform == "canvas":
+            first, last = ((cell(row, "FirstName"), cell(row, "LastName")) if "LastName" in index
+                           else _split_sortable(cell(row, "Student")))
+            identity = {k: cell(row, k) for k in CANVAS_STUDENT_COLUMNS if k in index}
+            email = ""
+        elif platform == "blackboard":
+            first, last, email = cell(row, "First Name"), cell(row, "Last Name"), cell(row, "Email")
+            identity = {k: cell(row, k) for k in ("Username", "Student ID") if k in index}
+        else:
+            first, last = cell(row, "First name"), cell(row, "Last name") or cell(row, "Surname")
+            email = cell(row, "Email address")
+            identity = {k: cell(row, k) for k in MOODLE_ID_COLUMNS if k in index}
+        who = " ".join(p for p in (first, last) if p) or "a student with no name"
+        if not student_id:
+            problems.append(f"row {number}: {who} has no {id_column}")
+        elif NOT_AN_ID.search(student_id):
+            problems.append(f"row {number}: {id_column} {student_id!r} of {who} cannot be an nbgrader student id "
+                            "(no spaces, slashes or leading dot)")
+        elif student_id in seen:
+            problems.append(f"row {number}: {id_column} {student_id!r} of {who} is already on row {seen[student_id]}")
+        else:
+            seen[student_id] = number
+            members.append(Member(student_id, first, last, email, identity))
+    if problems:
+        raise RosterFileError(problems)
+    if not members:
+        raise RosterFileError(["no students in the file: download the participant list with its students"])
+    return platform, id_column, members, _columns(platform, header, rows[1:])
+
+
+# ------------------------------------------------------------------------------------------ writing grades
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """A name as a spreadsheet shows it but never runs it: one starting like a formula gets a leading apostrophe
+    (OWASP's advice on CSV injection; Canvas's exporter guards names starting with "=" the same way in
+    ``student_name``). Used only for names, which no importer matches on."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def grade_text(grade: float | None) -> str:
+    """A grade exactly as the gradebook holds it ("3", "1.3333333333333333"); empty for no grade, never 0."""
+    if grade is None:
+        return ""
+    return str(int(grade)) if float(grade).is_integer() else repr(float(grade))
+
+
+def _canvas(title: str, column_id: str, points: float, grades: Sequence[PlatformGrade]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CANVAS_STUDENT_COLUMNS + [f"{title} ({column_id})"])
+    writer.writerow(["    Points Possible", "", "", "", "", grade_text(points)])
+    for g in grades:
+        who = g.member.platform
+        writer.writerow([who.get("Student") or ", ".join(p for p in (g.member.last_name, g.member.first_name) if p),
+                         who.get("ID", ""), who.get("SIS User ID", ""), who.get("SIS Login ID", ""),
+                         who.get("Section", ""), grade_text(g.grade)])
+    return out.getvalue().encode("utf-8")
+
+
+def moodle_identifier(members: Sequence[Member]) -> str:
+    """The user field every roster student has, preferring the unique username."""
+    for column in MOODLE_ID_COLUMNS:
+        if all(m.platform.get(column) or (column == "Email address" and m.email) for m in members):
+            return column
+    raise ValueError("the Moodle roster has no column every student has (Username, Email address or ID number):"
+                     " download the participant list with usernames or email addresses")
+
+
+def _moodle(title: str, grades: Sequence[PlatformGrade]) -> bytes:
+    identifier = moodle_identifier([g.member for g in grades])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([identifier, "First name", "Last name", title, f"{title} (feedback)"])
+    for g in grades:
+        value = g.member.platform.get(identifier) or (g.member.email if identifier == "Email address" else "")
+        writer.writerow([value, safe_text(g.member.first_name), safe_text(g.member.last_name), grade_text(g.grade),
+                         g.feedback])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def _blackboard(title: str, column_id: str, points: float, grades: Sequence[PlatformGrade]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\r\n")
+    writer.writerow(["Last Name", "First Name", "Username", f"{title} [Total Pts: {grade_text(points)} Score] "
+                                                            f"|{column_id}"])
+    for g in grades:
+        username = g.member.platform.get("Username") or g.member.student_id
+        writer.writerow([safe_text(g.member.last_name), safe_text(g.member.first_name), username,
+                         grade_text(g.grade)])
+    return out.getvalue().encode("utf-16")
+
+
+def platform_file(platform: str, title: str, column_id: str, points: float,
+                  grades: Sequence[PlatformGrade]) -> bytes:
+    """The bytes of the grade file ``platform`` imports: one roster student a row, in roster order."""
+    if platform == "canvas":
+        return _canvas(title, column_id, points, grades)
+    if platform == "moodle":
+        return _moodle(title, grades)
+    if platform == "blackboard":
+        return _blackboard(title, column_id, points, grades)
+    raise ValueError(f"unknown platform {platform!r}: expected one of {', '.join(PLATFORMS)}")

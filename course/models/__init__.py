@@ -1,0 +1,1 @@
+"""Models: the plain-Python state behind each activity and record, testable without Jupyter or a widget."""

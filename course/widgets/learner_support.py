@@ -1,0 +1,38 @@
+"""Support for the learner themselves, from data/learner_support.yaml: the course covers suicide, abuse and
+neglect, and some learners will meet their own story in it.
+
+Kept apart from ``signposting`` (contacts for the families learners work with), so each list can be localised
+on its own. A number a learner might call must trace to the service's own page, so the loader refuses a contact
+with a number and no reference (``course.content.rules``).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from course.content import load_content
+
+__all__ = ["learner_support"]
+
+# Most urgent first; each heading says in words how soon, never by colour.
+GROUPS = {
+    "danger-now": "If you or someone else is in danger now",
+    "talk-now": "If you need to talk to someone now",
+    "where-you-study-or-work": "Support where you study or work",
+    "your-health": "Your own health",
+}
+def learner_support() -> widgets.HTML:
+    """Where you can get support for yourself, most urgent first."""
+    contacts = load_content()["learner_support"]
+    sections = []
+    for group, heading in GROUPS.items():
+        items = "".join(f"<li><strong>{html.escape(c.name)}</strong>. <em>When:</em> {html.escape(c.when)} "
+                        f"<em>How:</em> {html.escape(c.how)}</li>" for c in contacts if c.group == group)
+        if items:
+            sections.append(f'<section class="sa-support-{group}"><h4>{html.escape(heading)}</h4><ul>{items}</ul>'
+                            "</section>")
+    widget = widgets.HTML("<h3>Support for you</h3>" + "".join(sections), layout=widgets.Layout(max_width="820px"))
+    widget.add_class("sa-learner-support")
+    return widget

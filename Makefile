@@ -60,6 +60,7 @@ hub-deps: ## Install the hub tests' system packages when root on Linux (proxy, P
 	fi
 
 hub: ## Serve the course to a cohort: install, demo accounts, start JupyterHub on 127.0.0.1:8000 (root)
+	@command -v python3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null; }
 	python3 hub/course_hub.py up
 
 hub-stop: ## Stop the hub and every server it started

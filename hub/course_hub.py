@@ -329,8 +329,7 @@ def start(s: dict, wait: float = 90) -> int:
     state = Path(s["STATE_DIR"])
     proxy = install_proxy()
     env = {"PATH": f"{venv_dir(s)}/bin:{Path(proxy).parent}:{SYSTEM_PATH}", "LANG": "C.UTF-8",
-           "COURSE_HUB_SETTINGS": str(Path(s["INSTALL_DIR"]) / "hub" / "settings.py")
-           if "SETTINGS_FILE" not in s else s["SETTINGS_FILE"]}
+           "COURSE_HUB_SETTINGS": s["SETTINGS_FILE"]}
     log = open(state / "jupyterhub.log", "ab")
     process = subprocess.Popen(
         [str(venv_dir(s) / "bin" / "jupyterhub"), "-f", str(Path(s["INSTALL_DIR"]) / "hub" / "jupyterhub_config.py")],

@@ -356,7 +356,7 @@ def test_screenshots_of_the_assignment_list_and_the_formgrader(hub):
             expect(teacher.get_by_role("heading", name="Manage Assignments")).to_be_visible(timeout=60_000)
             row = teacher.get_by_role("row").filter(has_text=ASSIGNMENT)
             expect(row.get_by_text("released")).to_be_visible()
-            expect(row.get_by_role("cell", name=str(len(STUDENTS)), exact=True)).to_be_visible()
+            expect(row.get_by_role("gridcell", name=str(len(STUDENTS)), exact=True)).to_be_visible()
             teacher.screenshot(path=str(images / "hub-formgrader.png"))
         finally:
             browser.close()

@@ -418,6 +418,10 @@ def clean(s: dict, keep_software: bool = False) -> None:
             pass
     for folder in (s["COURSE_ROOT"], s["EXCHANGE_ROOT"], s["STATE_DIR"]):
         shutil.rmtree(folder, ignore_errors=True)
+        try:
+            Path(folder).parent.rmdir()  # the folder made to hold it, when nothing else is there
+        except OSError:
+            pass
     if not keep_software:
         shutil.rmtree(s["INSTALL_DIR"], ignore_errors=True)
     say("demo accounts and folders removed")

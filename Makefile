@@ -1,4 +1,4 @@
-# Secure Attachment course: `make lab` to learn, `make test` to check everything.
+# Secure Attachment course: `make learn` to study, `make lab` to author, `make test` to check everything.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -9,10 +9,11 @@ PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
              && { echo $$p; break; }; done)
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+LEARN_ARGS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test lint pytest browser hub-deps hub hub-stop hub-clean validate bench clean
+.PHONY: help learn lab test lint pytest browser hub-deps hub hub-stop hub-clean validate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,14 +25,17 @@ $(BIN)/python:
 
 # Reinstall only when pyproject.toml changes (the stamp is newer otherwise).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[learn]'
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(VENV)/.installed $@
 
-lab: $(VENV)/.installed ## Set up and open the course in JupyterLab
+learn: $(VENV)/.installed ## Set up and open the course as web pages (no code on screen), on this computer only
+	$(BIN)/python -m course.learner_mode $(LEARN_ARGS) notebooks
+
+lab: $(VENV)/.installed ## Set up and open the course in JupyterLab (for trainers and authors)
 	$(BIN)/jupyter lab $(ROOT_ARGS) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 validate: $(VENV)/.installed ## Check the content in data/ and list any problems

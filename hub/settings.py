@@ -56,7 +56,7 @@ FORMGRADER_PORT = 9999
 
 # Where a learner lands after logging in. The module notebooks are copied into NOTEBOOK_FOLDER in their home on
 # first start (new modules are added on later starts; their edited copies are never overwritten).
-# For learner mode (Voilà, when installed) set for example "/voila/render/secure-attachment/00_start_here.ipynb".
+# For learner mode (web pages, no code on screen) see docs/hub.md, "Where learners land".
 NOTEBOOK_FOLDER = "secure-attachment"
 DEFAULT_URL = "/lab/tree/secure-attachment/00_start_here.ipynb"
 

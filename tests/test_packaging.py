@@ -19,9 +19,10 @@ def _normalise(name: str) -> str:
 
 
 def runtime_requirements(pyproject_text: str) -> dict[str, str]:
+    """The dependencies plus the ``learn`` extra (learner mode): a conda environment is for learning in."""
     project = tomllib.loads(pyproject_text)["project"]
     found = {}
-    for line in project["dependencies"]:
+    for line in [*project["dependencies"], *project.get("optional-dependencies", {}).get("learn", [])]:
         name, spec = REQUIREMENT.match(line).groups()
         found[_normalise(name)] = spec.replace(" ", "")
     return found
@@ -65,6 +66,14 @@ def test_a_disagreement_is_caught():
         "matplotlib: environment.yml has it, pyproject.toml does not",
         "nbgrader: pyproject.toml has '>=0.9.5', environment.yml has '>=0.9'",
     ]
+
+
+def test_learner_mode_is_pinned_in_both():
+    """Is Voilà (learner mode) pinned to one version in the learn extra, and in environment.yml too?"""
+    learn = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]["learn"]
+    voila = [line for line in learn if _normalise(REQUIREMENT.match(line).group(1)) == "voila"]
+    assert len(voila) == 1 and re.fullmatch(r"voila==\d+(\.\d+)*", voila[0].replace(" ", "")), learn
+    assert conda_requirements((REPO / "environment.yml").read_text())["voila"] == voila[0].replace(" ", "")[5:]
 
 
 def test_the_course_command_is_installed():

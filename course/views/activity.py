@@ -11,6 +11,7 @@ import html
 import ipywidgets as widgets
 
 from course.models.activity import ActivityRun, Question, Verdict
+from course.views.controls import ChoiceGroup
 
 __all__ = ["ActivityWidget", "feedback_html", "live_region", "NOTE", "RIGHT", "WRONG"]
 
@@ -65,13 +66,13 @@ class ActivityWidget(widgets.VBox):
     # --- drawing ---------------------------------------------------------------------------------------
     def _render_header(self) -> None:
         run = self.run
-        self.header.value = (f"<h4 style='margin-bottom:2px'>{html.escape(self.title)}</h4>"
+        self.header.value = (f"<h3 style='margin-bottom:2px'>{html.escape(self.title)}</h3>"
                              f"<p><strong>{html.escape(run.position)}</strong> · {html.escape(run.score_text)}</p>")
 
     def _render_item(self) -> None:
         item = self.run.item
         self._render_header()
-        self.body.value = f"<h5>{html.escape(item.title)}</h5>{item.body_html}"
+        self.body.value = f"<h4>{html.escape(item.title)}</h4>{item.body_html}"
         self.answer_controls = [self._control(q) for q in item.questions]
         rows = []
         for question, control in zip(item.questions, self.answer_controls, strict=True):
@@ -92,8 +93,7 @@ class ActivityWidget(widgets.VBox):
                 box.option_id = option.id
                 box.observe(lambda _change, q=question, g=group: self._choose_many(q, g), names="value")
             return group
-        radio = widgets.RadioButtons(options=[(o.text, o.id) for o in question.options], value=None,
-                                     description="", layout=widgets.Layout(width="auto"))
+        radio = ChoiceGroup(question.prompt, [(o.text, o.id) for o in question.options])
         radio.question = question
         radio.observe(lambda change, q=question: self._choose_one(q, change["new"]), names="value")
         return radio
@@ -164,13 +164,21 @@ class ActivityWidget(widgets.VBox):
         for control in self.answer_controls:
             if control.question.id not in wrong:
                 continue
-            if isinstance(control, widgets.RadioButtons):
+            if isinstance(control, ChoiceGroup):
                 control.value = None
             else:
                 for box in control.children:
                     box.value = False
         self.feedback.value = live_region("")
         self._sync_buttons()
+        self._focus_first(c for c in self.answer_controls if c.question.id in wrong)
+
+    def _focus_first(self, controls) -> None:
+        """Put keyboard focus on the first of ``controls`` (a radio group, or the first of its tick boxes), so a
+        keyboard user is not left on the button that has just been disabled."""
+        for control in controls:
+            (control if isinstance(control, ChoiceGroup) else control.children[0]).focus()
+            return
 
     def _show_answer(self) -> None:
         self.run.reveal()
@@ -180,3 +188,4 @@ class ActivityWidget(widgets.VBox):
     def _next(self) -> None:
         self.run.next()
         self._render_item()
+        self._focus_first(self.answer_controls)

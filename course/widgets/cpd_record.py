@@ -35,7 +35,9 @@ WIDE = {"description_width": "initial"}
 
 
 def _textarea(description: str, placeholder: str) -> widgets.Textarea:
-    return widgets.Textarea(description=description, placeholder=placeholder, style=WIDE,
+    # Sent when the box is left, not per keystroke, so Save pressed straight after typing keeps every word
+    # (see course/widgets/reflection.py).
+    return widgets.Textarea(description=description, placeholder=placeholder, style=WIDE, continuous_update=False,
                             layout=widgets.Layout(width="100%", height="6em"))
 
 
@@ -49,7 +51,7 @@ class CpdRecordWidget(widgets.VBox):
         saved = ReflectiveAccount.from_document(progress.document(keys.REFLECTIVE_ACCOUNT))
         self.estimate = build_cpd_record(progress, self.content, account=saved)
         self.name = widgets.Text(value=saved.name, description="Your name (optional)", style=WIDE,
-                                 placeholder="As you would like it on your record")
+                                 placeholder="As you would like it on your record", continuous_update=False)
         self.hours = widgets.BoundedFloatText(
             value=self.estimate.hours, min=0, max=1000, step=0.25, description="Hours you declare", style=WIDE,
             tooltip="Filled in with the estimate from your activity; change it if you know better")
@@ -80,7 +82,7 @@ class CpdRecordWidget(widgets.VBox):
         self.export_button.on_click(lambda _: self.export())
         super().__init__([
             widgets.HTML(
-                "<h4>CPD record: your details and reflective account</h4><p>Your record of learning from this "
+                "<h3>CPD record: your details and reflective account</h3><p>Your record of learning from this "
                 "course: the modules and activities you did, your scores, your reflections and a reflective account, "
                 "as a PDF you can keep. The "
                 "account below is <em>in the style of</em> the NMC revalidation reflective account form; for "
@@ -89,7 +91,7 @@ class CpdRecordWidget(widgets.VBox):
             self.name,
             self.estimate_note,
             self.hours,
-            widgets.HTML("<h5>Reflective account</h5>"),
+            widgets.HTML("<h4>Reflective account</h4>"),
             self.nature, self.learned, self.practice,
             widgets.HTML("<p><strong>Which themes of the Code is this relevant to?</strong> (tick one or more)</p>"),
             widgets.VBox(list(self.theme_boxes.values())),

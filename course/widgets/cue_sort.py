@@ -23,7 +23,7 @@ class CueSortWidget(widgets.VBox):
     def __init__(self, run: CueSortRun):
         self.run = run
         intro = widgets.HTML(
-            "<h4>Sort the cues</h4><p>For each cue, choose <strong>Engagement</strong> (the baby wants to "
+            "<h3>Sort the cues</h3><p>For each cue, choose <strong>Engagement</strong> (the baby wants to "
             "interact) or <strong>Disengagement</strong> (the baby needs a break). Then press "
             "<em>Check my sorting</em>. These cues are examples, not a checklist: in real life, read them "
             "together and in context.</p>")

@@ -51,14 +51,14 @@ def skipped_html(skipped: Sequence[Reflection], titles: dict[str, str]) -> str:
 def reflections_html(reflections: Sequence[Reflection], titles: dict[str, str],
                      skipped: Sequence[Reflection] = ()) -> str:
     if not reflections:
-        return ("<h4>Your reflections</h4><p>No reflections saved yet. Each module ends with one: write a few "
+        return ("<h3>Your reflections</h3><p>No reflections saved yet. Each module ends with one: write a few "
                 "sentences and press <em>Save reflection</em>, and they will appear here.</p>"
                 + skipped_html(skipped, titles))
-    parts = ["<h4>Your reflections</h4>", skipped_html(skipped, titles)]
+    parts = ["<h3>Your reflections</h3>", skipped_html(skipped, titles)]
     for note in reflections:
         module = f"Module {note.module}: {titles.get(note.module, '')}".rstrip(": ")
-        parts.append(f"<section class='sa-saved-reflection'><h5>{html.escape(module)} "
-                     f"<small>({html.escape(note.prompt)}, saved {_when(note.updated)})</small></h5>"
+        parts.append(f"<section class='sa-saved-reflection'><h4>{html.escape(module)} "
+                     f"<small>({html.escape(note.prompt)}, saved {_when(note.updated)})</small></h4>"
                      f"{paragraphs(note.text)}</section>")
     return "".join(parts)
 
@@ -76,7 +76,7 @@ class LearningRecordWidget(widgets.VBox):
         self.refresh_button = widgets.Button(description="Refresh record", icon="refresh",
                                              tooltip="Read your progress again, after doing more activities")
         self.refresh_button.on_click(lambda _: self.refresh())
-        super().__init__([widgets.HTML("<h4>Your learning record</h4>"), self.refresh_button, self.knowledge_check,
+        super().__init__([widgets.HTML("<h3>Your learning record</h3>"), self.refresh_button, self.knowledge_check,
                           self.table, self.figure, self.reflections], layout=widgets.Layout(max_width="900px"))
         self.add_class("sa-learning-record")
         self.refresh()

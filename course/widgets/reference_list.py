@@ -34,6 +34,6 @@ def reference_list(*ids: str) -> widgets.HTML:
     if unknown:
         raise KeyError(f"not in data/references.yaml: {', '.join(unknown)}")
     items = "".join(f"<li>{format_reference(known[i])}</li>" for i in ids)
-    widget = widgets.HTML(f"<h4>References</h4><ol>{items}</ol>")
+    widget = widgets.HTML(f"<h3>References</h3><ol>{items}</ol>")
     widget.add_class("sa-references")
     return widget

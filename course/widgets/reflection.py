@@ -23,9 +23,12 @@ class ReflectionWidget(widgets.VBox):
     def __init__(self, prompt_id: str, module: str, prompt: str, progress: Progress):
         self.prompt_id, self.module, self.progress = prompt_id, module, progress
         saved = progress.reflection(prompt_id)
+        # Sent when the box loses focus rather than keystroke by keystroke: ipywidgets holds a keystroke's update
+        # back while the previous one is unanswered, so Save pressed straight after typing could save the text
+        # without its last words. Leaving the box (Tab, or clicking Save) sends all of it first.
         self.text = widgets.Textarea(value=saved.text if saved else "", placeholder="Write your reflection here",
                                      description="Your reflection", style={"description_width": "initial"},
-                                     layout=widgets.Layout(width="100%", height="8em"))
+                                     continuous_update=False, layout=widgets.Layout(width="100%", height="8em"))
         self.save_button = widgets.Button(description="Save reflection", icon="save", button_style="primary",
                                           tooltip="Keep this reflection in your learning record")
         self.skip_button = widgets.Button(description="Skip this reflection", icon="forward",

@@ -36,7 +36,7 @@ class RepairSimulator(widgets.VBox):
         self.stress.observe(lambda _: self.update(), names="value")
         self.new_interaction_button.on_click(lambda _: self.new_interaction())
         heading = widgets.HTML(
-            f"<h4 style='margin-bottom:2px'>{html.escape(TITLE)}</h4>"
+            f"<h3 style='margin-bottom:2px'>{html.escape(TITLE)}</h3>"
             "<p>Each run is made up by a simple model so you can see the pattern. "
             "Its numbers are not measurements of real babies or parents.</p>")
         super().__init__([heading, self.responsiveness, self.stress, self.new_interaction_button,

@@ -33,7 +33,7 @@ class SelfCarePlanWidget(widgets.VBox):
         self.export_path = progress.home / "exports" / EXPORT_NAME
         self.strategy_boxes: dict[str, dict[str, widgets.Checkbox]] = {}
         self.own_text: dict[str, widgets.Textarea] = {}
-        rows: list[widgets.Widget] = [widgets.HTML("<h4>My self-care plan</h4><p>For each area, tick the "
+        rows: list[widgets.Widget] = [widgets.HTML("<h3>My self-care plan</h3><p>For each area, tick the "
                                                    "ideas that would work for you and add your own.</p>")]
         for area in areas:
             chosen = set(self.plan.chosen.get(area.id, []))
@@ -41,10 +41,10 @@ class SelfCarePlanWidget(widgets.VBox):
                                             layout=widgets.Layout(width="auto")) for s in area.strategies}
             own = widgets.Textarea(value=self.plan.own.get(area.id, ""), description=f"My own ideas: {area.title}",
                                    placeholder="Write your own ideas here, one per line",
-                                   style={"description_width": "initial"},
+                                   style={"description_width": "initial"}, continuous_update=False,
                                    layout=widgets.Layout(width="100%", height="4em"))
             self.strategy_boxes[area.id], self.own_text[area.id] = boxes, own
-            rows += [widgets.HTML(f"<h5>{html.escape(area.title)}</h5><p>{html.escape(area.prompt)}</p>"),
+            rows += [widgets.HTML(f"<h4>{html.escape(area.title)}</h4><p>{html.escape(area.prompt)}</p>"),
                      widgets.VBox(list(boxes.values())), own]
         self.save_button = widgets.Button(description="Save my plan", icon="save", button_style="primary",
                                           tooltip="Keep this plan in your learning record")

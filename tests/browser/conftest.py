@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 from learner import tab
 from playwright.sync_api import Error, sync_playwright
@@ -182,6 +183,78 @@ def lab(chromium_path, tmp_path_factory) -> LabServer:
         if process.poll() is None:
             with contextlib.suppress(OSError):
                 server.shut_down_kernels()  # kernels run in their own process groups
+        stop(process)
+
+
+@dataclass(frozen=True)
+class LearnerServer:
+    """Learner mode as ``make learn`` serves it (Voilà, the course's template and limits), over a copy of the
+    notebooks, with a short idle-kernel timeout so a closed tab's kernel goes within seconds."""
+
+    url: str
+    token: str
+    root: Path
+    course_home: Path
+    limits: object
+    log: Path
+    probe: str = "probe.ipynb"
+
+    def page_url(self, notebook: str) -> str:
+        return f"{self.url}/voila/render/{notebook}?token={self.token}"
+
+    def kernel_running(self, kernel_id: str) -> bool:
+        request = urllib.request.Request(f"{self.url}/api/kernels/{kernel_id}",
+                                         headers={"Authorization": f"token {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status == 200
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return False
+            raise
+
+
+@pytest.fixture(scope="session")
+def learner_server(chromium_path, tmp_path_factory) -> LearnerServer:
+    """One Voilà on 127.0.0.1 for every learner-mode test, started as ``make learn`` starts it, stopped afterwards."""
+    from course.learner_mode import ServerLimits, environment
+    from course.learner_mode.__main__ import server_command
+
+    base = tmp_path_factory.mktemp("learn")
+    root, home = base / "notebooks", base / "course_home"
+    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    home.mkdir()
+    # A page that is quick to open, for the tests of kernels: one button that answers when pressed.
+    probe = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+    probe.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell(
+        "import ipywidgets as w\nb = w.Button(description='Press me')\n"
+        "b.on_click(lambda _: setattr(b, 'description', 'Pressed'))\nb")]
+    nbformat.write(probe, root / LearnerServer.probe)
+    # COURSE_DATA passes through, so the pages show the content the tests read their expectations from.
+    env = environment({**os.environ, "COURSE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(base / "runtime")})
+    limits = ServerLimits(idle_seconds=4, check_every_seconds=1, max_kernels=6)
+    port, token = free_port(), secrets.token_hex(24)
+    url = f"http://127.0.0.1:{port}"
+    log = base / "voila.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(server_command(root, port, token, limits), cwd=base, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"Voilà exited with code {process.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/?token={token}", timeout=2):
+                    break
+            except (urllib.error.URLError, OSError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Voilà did not answer within {SERVER_START_SECONDS} s:\n"
+                                       f"{log.read_text()[-3000:]}") from None
+                time.sleep(0.25)
+        yield LearnerServer(url, token, root, home, limits, log)
+    finally:
         stop(process)
 
 

@@ -27,7 +27,7 @@ def reading_cues(browser, lab):
 
 def shown_scenario(activity):
     """The scenario record the activity is showing, found by the title on the page."""
-    title = activity.locator("h5").first.inner_text().strip()
+    title = activity.locator("h4").first.inner_text().strip()
     for record in load_content()["scenarios"]:
         if record.module == "02" and record.title == title:
             return record
@@ -84,19 +84,18 @@ def test_a_scenario_can_be_completed_with_the_keyboard_alone(reading_cues, lab):
         page.keyboard.press("Enter")
         activity.get_by_role("button", name="Check answer").and_(activity.locator(":enabled")).wait_for()
     scenario = shown_scenario(activity)
-    # The learner has tabbed into the activity: focus is on the first option of the first question. Each
-    # option is its own tab stop (ipywidgets' radios share no name), so Tab moves and Space chooses.
+    # The learner has tabbed into the activity: focus is on the first question's radio group. A group is one
+    # tab stop; the arrow keys choose within it (Space chooses the first), Tab goes on to the next group.
     activity.get_by_role("radio").first.focus()
     for number, question in enumerate(scenario.questions):
-        group = activity.locator(".widget-radio-box").nth(number)
+        group = activity.locator(".sa-choice").nth(number)
         labels = [label.inner_text().strip() for label in group.locator("label").all()]
         position = labels.index(option_text(question, question.correct))
+        if position == 0:
+            page.keyboard.press("Space")
         for _ in range(position):
-            page.keyboard.press("Tab")
-        page.keyboard.press("Space")
-        assert group.get_by_role("radio").nth(position).is_checked(), f"Space did not choose {labels[position]!r}"
-        for _ in range(len(labels) - position - 1):
-            page.keyboard.press("Tab")
+            page.keyboard.press("ArrowDown")
+        assert group.get_by_role("radio").nth(position).is_checked(), f"arrows did not choose {labels[position]!r}"
         if number < len(scenario.questions) - 1:
             page.keyboard.press("Tab")
     page.keyboard.press("Tab")
@@ -160,3 +159,17 @@ def test_a_reflection_is_kept_when_the_notebook_is_opened_again(reading_cues, la
     assert reopened.output_of(REFLECTION_CELL).get_by_role("textbox").input_value() == words
     status = reopened.output_of(REFLECTION_CELL).locator('[role="status"]')
     assert "Saved in your learning record" in status.inner_text()
+
+
+def test_the_next_module_link_opens_the_next_notebook(reading_cues):
+    """Does the 'Next' link at the end of module 02 open module 03's notebook in JupyterLab?"""
+    modules = list(load_content()["modules"])
+    following = modules[[m.id for m in modules].index("02") + 1]
+    page = reading_cues.page
+    # JupyterLab's sanitiser drops aria-label from markdown, so the navigation is found by its class here.
+    navigation = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) nav.sa-module-navigation")
+    navigation.get_by_role("link", name=f"Module {following.id}: {following.title}").click()
+    page.wait_for_function("""name => {
+      const current = window.jupyterapp.shell.currentWidget;
+      return current && current.title.label === name;
+    }""", arg=following.notebook)

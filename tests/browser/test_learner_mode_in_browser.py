@@ -1,0 +1,331 @@
+"""Learner mode (Voilà) as a learner meets it: every module as a web page with no code on it, nothing fetched
+from anywhere else, module 02 completed with the keyboard alone, the way between modules, and a closed tab's
+kernel gone. One Voilà server (the ``learner_server`` fixture) serves every test here."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import nbformat
+import pytest
+from accessibility import describe, serious_violations
+from learner_pages import code_cells, learner_tab
+from playwright.sync_api import expect
+
+from course.content import load_content
+from course.progress import Progress
+
+pytestmark = pytest.mark.browser
+
+CONTENT = load_content()
+MODULES = CONTENT["modules"]
+READING_CUES = next(m for m in MODULES if m.id == "02")
+
+
+@pytest.fixture(scope="module", params=MODULES, ids=[f"{m.id}-{m.notebook.removesuffix('.ipynb')}" for m in MODULES])
+def module_page(request, browser, learner_server, screenshots):
+    """The module's page once ready, in its own tab, with a screenshot of all of it taken."""
+    module = request.param
+    with learner_tab(browser, learner_server, module.notebook) as page:
+        page.screenshot(screenshots / f"learner-module-{module.id}.png")
+        page.module = module
+        yield page
+
+
+def test_the_page_shows_no_code(module_page):
+    """Is no code cell, and no line of any code cell, anywhere on the page?"""
+    assert module_page.page.locator("main :is(.jp-CodeCell .jp-InputArea, .cm-editor, pre.highlight)").count() == 0
+    shown = module_page.text()
+    lines = {line.strip() for source in code_cells(module_page.server.root / module_page.module.notebook)
+             for line in source.splitlines() if line.strip()}
+    assert lines and [line for line in lines if line in shown] == []
+
+
+def test_every_widget_is_drawn_with_no_error(module_page):
+    """Does every activity the module calls for appear, with no 'Loading widget', traceback or error output?"""
+    assert module_page.problems() == []
+
+
+def test_the_browser_reports_no_error(module_page):
+    """Does the page load without an error in the browser's console (no extension that cannot load here)?"""
+    assert module_page.console_errors == []
+
+
+def test_every_control_can_be_reached_with_the_tab_key(module_page):
+    """Is every button, field, choice and link on the page in the Tab order (none taken out of it)?"""
+    unreachable = module_page.page.locator("main :is(button, input, textarea, select, a[href])").evaluate_all(
+        """els => els.filter(e => e.offsetParent !== null && !e.disabled && e.tabIndex < 0)
+                    .map(e => e.outerHTML.slice(0, 120))""")
+    assert unreachable == []
+
+
+def test_nothing_is_fetched_from_anywhere_else(module_page):
+    """Does the page, its widgets and its kernel connection ask nothing of any host but the course's server?"""
+    assert any("/api/kernels/" in url for url in module_page.requests), "the page never connected to its kernel"
+    assert module_page.outside_requests() == []
+
+
+def test_no_serious_accessibility_violation(module_page):
+    """Does axe-core find no serious or critical violation anywhere on the page?"""
+    violations = serious_violations(module_page.page, "body")
+    assert violations == [], describe(violations)
+
+
+def test_the_page_reads_like_a_web_page(module_page):
+    """Is the page titled by its module, in one <main>, with headings in order and only the learner's cells?"""
+    page, module = module_page.page, module_page.module
+    h1 = page.locator("main h1")
+    assert page.locator("main").count() == 1 and h1.count() == 1
+    title = h1.inner_text().strip().rstrip("¶").strip()
+    assert page.title() == title and module.title in title
+    levels = [int(tag[1]) for tag in page.locator("main :is(h1, h2, h3, h4, h5, h6)").evaluate_all(
+        "hs => hs.filter(h => h.offsetParent !== null).map(h => h.tagName)")]
+    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    assert levels[0] == 1 and skips == [], f"heading levels {levels}"
+    notebook = nbformat.read(module_page.server.root / module.notebook, as_version=4)
+    shown = module_page.text()
+    for cell in notebook.cells:
+        first = next((line for line in cell.source.splitlines() if line.strip()), "")
+        first = re.sub(r"[#*`]", "", first).strip()[:60]
+        if "lab-only" in cell.metadata.get("tags", []):
+            assert first not in shown, f"a cell for JupyterLab only is on the page: {first!r}"
+
+
+def test_text_is_16px_in_a_readable_column(module_page):
+    """Is the text (the course's and its widgets') 16 px, in lines of at most about 80 characters?"""
+    page = module_page.page
+    sizes = page.locator("main :is(.jp-RenderedMarkdown p, .jupyter-widgets p, .jupyter-widgets label, "
+                         ".jupyter-button)").evaluate_all(
+        "els => [...new Set(els.map(e => getComputedStyle(e).fontSize))]")
+    assert sizes == ["16px"], sizes
+    characters = page.locator("main .jp-RenderedMarkdown p").first.evaluate("""p => {
+      const canvas = document.createElement('canvas').getContext('2d');
+      canvas.font = getComputedStyle(p).font;
+      const average = canvas.measureText(p.textContent).width / p.textContent.length;
+      return p.getBoundingClientRect().width / average;
+    }""")
+    assert 55 <= characters <= 85, f"lines of about {characters:.0f} characters"
+
+
+# --- module 02 by keyboard alone, then on to the next module --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reading_cues(browser, learner_server):
+    with learner_tab(browser, learner_server, READING_CUES.notebook) as page:
+        yield page
+
+
+def focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+      return {tag: e.tagName, type: e.type || '', text: (e.innerText || e.value || '').trim()}; }""")
+
+
+def shown_scenario(activity):
+    title = activity.locator("h4").first.inner_text().strip()
+    return next(s for s in CONTENT["scenarios"] if s.module == READING_CUES.id and s.title == title)
+
+
+def test_every_reading_cues_scenario_can_be_completed_by_keyboard(reading_cues, learner_server, screenshots):
+    """Can a learner answer every scenario of module 02 with Tab, the arrow keys, Space and Enter alone?"""
+    page = reading_cues.page
+    activity = page.locator(".sa-activity").filter(has=page.get_by_role("button", name=re.compile("^Next scenario")))
+    activity.get_by_role("radio").first.focus()  # the learner has tabbed into the activity
+    done = []
+    expected = [s for s in CONTENT["scenarios"] if s.module == READING_CUES.id]
+    for number in range(len(expected)):
+        scenario = shown_scenario(activity)
+        page.wait_for_function("() => document.activeElement.type === 'radio'")
+        for index, question in enumerate(scenario.questions):
+            group = activity.locator(".sa-choice").nth(index)
+            options = [o.id for o in question.options]
+            position = options.index(question.correct)
+            page.keyboard.press("Space" if position == 0 else "ArrowDown")
+            for _ in range(position - 1):
+                page.keyboard.press("ArrowDown")
+            expect(group.get_by_role("radio").nth(position)).to_be_checked()
+            page.keyboard.press("Tab")
+        assert focused(page)["text"] == "Check answer"
+        outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                                " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        assert outline[0] != "none" and outline[1] >= 2, f"no visible focus on the Check button: {outline}"
+        page.keyboard.press("Enter")
+        activity.locator(".sa-right").first.wait_for()
+        done.append(scenario.id)
+        if number == 0:  # the picture in the README
+            activity.locator("h3").first.evaluate("h => h.scrollIntoView()")
+            page.screenshot(path=screenshots / "learner-mode-02.png")
+        if number < len(expected) - 1:
+            expect(activity.get_by_role("button", name="Next scenario")).to_be_enabled()
+            page.keyboard.press("Tab")  # from the Check button, now disabled, to the next one that is not
+            assert focused(page)["text"] == "Next scenario"
+            page.keyboard.press("Enter")
+            page.wait_for_function("old => document.querySelector('.sa-activity h4').innerText.trim() !== old",
+                                   arg=scenario.title)
+    assert sorted(done) == sorted(s.id for s in expected)
+    recorded = {(a.item, a.answer) for a in Progress(learner_server.course_home).attempts(activity="cue-scenarios")
+                if a.correct}
+    assert recorded == {(f"{s.id}/{q.id}", q.correct) for s in expected for q in s.questions}
+
+
+def test_the_cue_sort_can_be_completed_by_keyboard(reading_cues, learner_server):
+    """Can a learner sort every cue with Tab and Space, and check it with Enter, all of it saved?"""
+    page = reading_cues.page
+    sort = page.locator(".sa-activity").filter(has=page.get_by_role("button", name="Check my sorting"))
+    cues = CONTENT["cue_sort"]
+    groups = ["engagement", "disengagement"]
+    buttons = sort.locator(".widget-toggle-button")
+    buttons.first.focus()
+    at = 0
+    for number, cue in enumerate(cues):
+        target = 2 * number + groups.index(cue.group)
+        for _ in range(target - at):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        at = target
+    for _ in range(2 * len(cues)):
+        if focused(page)["text"] == "Check my sorting":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    sort.get_by_text("Every cue is sorted").wait_for()
+    recorded = Progress(learner_server.course_home).attempts(activity="cue-sort")
+    assert sorted((a.item, a.correct) for a in recorded) == sorted((c.id, True) for c in cues)
+
+
+def test_a_reflection_can_be_saved_by_keyboard(reading_cues, learner_server):
+    """Can a learner type a reflection and save it with Tab and Enter, and find it in their progress?"""
+    page = reading_cues.page
+    box = page.locator(".sa-reflection textarea")
+    box.focus()
+    words = "She looked away and yawned; I will pause sooner next time."
+    page.keyboard.type(words, delay=5)
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Save reflection"
+    page.keyboard.press("Enter")
+    page.locator(".sa-reflection [role='status']").filter(has_text="Saved in your learning record").wait_for()
+    assert Progress(learner_server.course_home).reflection("02-cues").text == words
+
+
+def test_next_module_and_all_modules_links_lead_on_with_progress_current(reading_cues, learner_server):
+    """Does 'Next' open module 03's page, and 'All modules' the course map showing module 02's progress now?"""
+    page = reading_cues.page
+    following = MODULES[MODULES.index(READING_CUES) + 1]
+    link = page.get_by_role("navigation", name="Modules").get_by_role("link", name=f"Module {following.id}: "
+                                                                      f"{following.title}")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(following.notebook)))
+    reading_cues.wait_until_ready()
+    assert following.title in page.title() and reading_cues.problems() == []
+
+    page.get_by_role("navigation", name="Modules").get_by_role("link", name=re.compile("^All modules")).click()
+    page.wait_for_url(re.compile(re.escape(MODULES[0].notebook)))
+    reading_cues.wait_until_ready()
+    progress = Progress(learner_server.course_home)
+    answers = sum(a.module == READING_CUES.id for a in progress.attempts())
+    kept = sum(r.module == READING_CUES.id for r in progress.reflections())
+    assert answers and kept
+    row = page.locator("table.sa-course-map tr", has=page.get_by_role("link", name=READING_CUES.title, exact=True))
+    assert f"{answers} answer(s) checked, {kept} reflection(s) saved" in row.inner_text()
+    assert reading_cues.outside_requests() == []
+
+
+# --- module 06's slider, and kernels ---------------------------------------------------------------------
+
+
+def test_the_repair_simulator_redraws_when_its_slider_moves(browser, learner_server):
+    """Does moving a slider with the arrow keys redraw the figure and its summary in words?"""
+    module = next(m for m in MODULES if m.id == "06")
+    with learner_tab(browser, learner_server, module.notebook) as learner:
+        page = learner.page
+        simulator = page.locator(".jupyter-widgets.widget-vbox", has=page.locator(".sa-slider")).last
+        figure = simulator.locator("img").first
+        before = (figure.get_attribute("src"), simulator.inner_text())
+        slider = simulator.locator(".sa-slider input[type=range]").first
+        slider.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        expect(figure).not_to_have_attribute("src", before[0], timeout=30_000)
+        assert simulator.inner_text() != before[1], "the summary in words did not change with the figure"
+
+
+def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, learner_server):
+    """Is a closed page's kernel shut down once idle, while a page left open still answers afterwards?"""
+    limits = learner_server.limits
+    with learner_tab(browser, learner_server, learner_server.probe) as kept_open:
+        with learner_tab(browser, learner_server, learner_server.probe) as closed:
+            gone = closed.kernel_id()
+            assert learner_server.kernel_running(gone)
+        deadline = time.monotonic() + limits.idle_seconds + 2 * limits.check_every_seconds + 20
+        while learner_server.kernel_running(gone) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not learner_server.kernel_running(gone), "the closed tab's kernel is still running"
+        assert learner_server.kernel_running(kept_open.kernel_id()), "the open tab's kernel was shut down"
+        kept_open.page.get_by_role("button", name="Press me").click()
+        kept_open.page.get_by_role("button", name="Pressed").wait_for()
+
+
+def test_a_tick_all_that_apply_question_can_be_answered_by_keyboard(browser, learner_server, tmp_path):
+    """Can a learner tick boxes with Tab and Space, choose with the arrow keys and check with Enter, in module
+    04's first case vignette, and is every answer saved as right?"""
+    from course.widgets.risk_vignettes import risk_vignettes
+
+    item = risk_vignettes(progress=Progress(tmp_path)).run.item  # the same first vignette the page shows
+    assert any(q.multiple for q in item.questions), "module 04's first vignette has no tick-all-that-apply question"
+    module = next(m for m in MODULES if m.id == "04")
+    with learner_tab(browser, learner_server, module.notebook) as learner:
+        page = learner.page
+        activity = page.locator(".sa-activity").filter(has=page.get_by_role("heading", name=item.title, exact=True))
+        activity.locator("input").first.focus()  # the learner has tabbed to the first answer
+        for question in item.questions:
+            if question.multiple:
+                for option in question.options:
+                    if option.id in question.correct:
+                        page.keyboard.press("Space")
+                    page.keyboard.press("Tab")
+            else:
+                position = [o.id for o in question.options].index(next(iter(question.correct)))
+                page.keyboard.press("Space" if position == 0 else "ArrowDown")
+                for _ in range(position - 1):
+                    page.keyboard.press("ArrowDown")
+                page.keyboard.press("Tab")
+        assert focused(page)["text"] == "Check answer"
+        page.keyboard.press("Enter")
+        expect(activity.locator(".sa-feedback").first).to_be_visible()
+        verdicts = [v.inner_text() for v in activity.locator(".sa-feedback").all()]
+        assert verdicts and all(v.startswith("✓") for v in verdicts), verdicts
+    recorded = [a for a in Progress(learner_server.course_home).attempts() if a.item.startswith(f"{item.id}/")]
+    assert len(recorded) == len(item.questions) and all(a.correct for a in recorded)
+
+
+def test_a_self_care_plan_can_be_written_and_saved_by_keyboard(browser, learner_server, tmp_path):
+    """Can a learner tick an idea with Space, type their own, and save the plan with Tab and Enter, every word kept?"""
+    from course import keys
+    from course.models.self_care import SelfCarePlan
+    from course.widgets.self_care_plan import self_care_plan
+
+    widget = self_care_plan(progress=Progress(tmp_path))
+    area = widget.plan.areas[0]
+    first_idea = next(iter(widget.strategy_boxes[area.id]))
+    words = "Ask my sister to come round on Tuesdays so I can sleep."
+    module = next(m for m in MODULES if m.id == "03")
+    with learner_tab(browser, learner_server, module.notebook) as learner:
+        page = learner.page
+        plan = page.locator(".sa-self-care-plan")
+        plan.locator("input[type=checkbox]").first.focus()  # the learner has tabbed to the first idea
+        page.keyboard.press("Space")
+        for _ in widget.strategy_boxes[area.id]:
+            page.keyboard.press("Tab")
+        assert focused(page)["tag"] == "TEXTAREA"
+        page.keyboard.type(words, delay=5)
+        for _ in range(60):
+            if focused(page)["text"] == "Save my plan":
+                break
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        plan.get_by_text("Saved in your learning record").wait_for()
+    saved = SelfCarePlan.from_document(widget.plan.areas,
+                                       Progress(learner_server.course_home).document(keys.SELF_CARE_PLAN))
+    assert saved.chosen[area.id] == [first_idea] and saved.own[area.id] == words

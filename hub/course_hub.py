@@ -134,7 +134,8 @@ def install_software(s: dict) -> None:
         dist.mkdir(exist_ok=True)
         shutil.copy2(wheel, dist / wheel.name)
         quietly(*pip, "install", "--force-reinstall", "--no-deps", str(dist / wheel.name))
-        quietly(*pip, "install", str(dist / wheel.name))  # its dependencies, when new
+        # Its dependencies when new, with the learn extra (Voilà) so LEARNER_MODE can be switched on later.
+        quietly(*pip, "install", f"{dist / wheel.name}[learn]")
     # Learners get these copied into their home on first start; not secret, so readable by all.
     copy_tree(REPO / "notebooks", install_dir / "notebooks", mode=0o755)
     content_needs_copy = subprocess.run(

@@ -64,6 +64,14 @@ elif s["AUTHENTICATOR"] == "dummy":
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = s["DEFAULT_URL"]
+learner_mode_path = []
+if s.get("LEARNER_MODE"):
+    # The course's own settings for learner mode in a hub user's server (this config runs in the course's venv).
+    from course import learner_mode
+
+    c.Spawner.default_url = "/" + learner_mode.render_path(f"{s['NOTEBOOK_FOLDER']}/{learner_mode.START_PAGE}")
+    c.Spawner.args = learner_mode.server_options()
+    learner_mode_path = [str(learner_mode.JUPYTER_DIR)]
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 90
 
@@ -81,6 +89,8 @@ environment = {
 }
 if COURSE_DATA.is_dir():
     environment["COURSE_DATA"] = str(COURSE_DATA)
+if learner_mode_path:
+    environment["JUPYTER_PATH"] = os.pathsep.join(learner_mode_path)
 c.Spawner.environment = environment
 
 

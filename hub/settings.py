@@ -56,9 +56,11 @@ FORMGRADER_PORT = 9999
 
 # Where a learner lands after logging in. The module notebooks are copied into NOTEBOOK_FOLDER in their home on
 # first start (new modules are added on later starts; their edited copies are never overwritten).
-# For learner mode (web pages, no code on screen) see docs/hub.md, "Where learners land".
 NOTEBOOK_FOLDER = "secure-attachment"
 DEFAULT_URL = "/lab/tree/secure-attachment/00_start_here.ipynb"
+# True: learners land on learner mode instead (the modules as web pages, no code on screen, through Voilà in
+# their own server; JupyterLab stays at /user/NAME/lab). DEFAULT_URL is then not used. See docs/hub.md.
+LEARNER_MODE = False
 
 # Gradebook: empty for SQLite (gradebook.db in the course root; fine for one grader). With more than one grader
 # marking at the same time use PostgreSQL, for example "postgresql+psycopg2://nbgrader@/gradebook?host=/run/postgresql".

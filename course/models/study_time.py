@@ -152,9 +152,12 @@ def _per_record(collection: str, each: float, noun: str):
 
 
 def _contacts(collection: str):
-    def count(content: Content, module: str, *_, **__) -> ActivityTime:
-        text = " ".join(f"{c.name} {c.how} {c.when}" for c in content[collection])
-        return ActivityTime(collection, reading(text), f"{len(content[collection])} contacts to read")
+    def count(content: Content, module: str, urgency: str | None = None, topic: str | None = None,
+              **__) -> ActivityTime:
+        shown = [c for c in content[collection] if urgency in (None, c.get("urgency"))
+                 and (topic is None or topic in c.get("topics", ()))]
+        text = " ".join(f"{c.name} {c.how} {c.when}" for c in shown)
+        return ActivityTime(collection, reading(text), f"{len(shown)} contacts to read")
     return count
 
 

@@ -69,10 +69,13 @@ def generate_feedback(assignment: str, root: Path, *, student: str | None = None
     what ``nbgrader collect`` recorded (see ``tamper``)."""
     from course.grading.course_folder import submitted_students
     from course.grading.nbgrader_run import GradingError, nbgrader
-    from course.grading.tamper import alert_file, since_collected, write_alert
+    from course.grading.tamper import TamperDetected, alert_file, since_collected, write_alert
 
     alert = alert_file(root, assignment)
-    changed, _ = since_collected(root, assignment, [student] if student else submitted_students(assignment, root))
+    try:
+        changed, _ = since_collected(root, assignment, [student] if student else submitted_students(assignment, root))
+    except TamperDetected as error:
+        raise GradingError(str(error)) from error
     if changed:
         write_alert(root, assignment, changed)
         raise GradingError(f"{len(changed)} submitted file(s) of {assignment} changed after `nbgrader collect` "

@@ -103,3 +103,29 @@ def test_thoughts_alone_are_never_sent_only_to_the_emergency_contact(where, text
     wrong = [s for s in sentences(text) if re.search(r"\bthought", s, re.I) and SELF_HARM.search(s)
              and names_a_level(s, [], emergency) and not names_a_level(s, [], same_day)]
     assert wrong == [], f"{where} sends thoughts of self-harm to the emergency contact alone: {wrong}"
+
+
+def keyed_answers_to_low_mood() -> list[tuple[str, str]]:
+    """(where, keyed text and feedback) for every case whose keyed reading is a mental health problem: a vignette
+    keyed on the emotional-problems risk factor (short of an emergency, which is acted on at once), or a scenario
+    whose keyed answer names depression."""
+    content = load_content()
+    found = []
+    for vignette in content["vignettes"]:
+        if "emotional-problems" in vignette.factors.correct and vignette.urgency != "emergency":
+            keyed = next(o for o in vignette.next_step.options if o.id == vignette.next_step.correct)
+            found.append((f"vignettes {vignette.id}", f"{keyed.text} {keyed.feedback}"))
+    for name in ("scenarios", "stress_scenarios", "partner_scenarios"):
+        for scenario in content[name]:
+            keyed = [o for q in scenario.get("questions", ()) for o in q.options if o.id == q.correct]
+            if any(re.search(r"depress", f"{o.text} {o.feedback}", re.I) for o in keyed):
+                found.append((f"{name} {scenario.id}", " ".join(f"{o.text} {o.feedback}" for o in keyed)))
+    return found
+
+
+def test_every_keyed_answer_to_low_mood_asks_about_self_harm():
+    """Does the keyed response to every case of low mood or depression ask about thoughts of self-harm?"""
+    found = keyed_answers_to_low_mood()
+    assert len(found) >= 3, found
+    missing = [where for where, text in found if not SELF_HARM.search(text)]
+    assert missing == [], f"these keyed answers to low mood never ask about self-harm: {missing}"

@@ -34,6 +34,8 @@ TAUGHT = {
         ("bed-sharing after drugs or drowsy medicines", r"drowsy"),
         ("bed-sharing with a smoker", r"smoke"),
         ("bed-sharing with a baby born early or small", r"37 weeks.*2\.5 kg"),
+        ("a safer bed: pets and other children out", r"pets and other children out"),
+        ("a safer bed: no gap by the wall", r"trapped between the mattress and the wall"),
     ],
     "05": [
         ("T.I.C.K.S.", r"t\.i\.c\.k\.s\."),

@@ -13,7 +13,7 @@ LEARN_ARGS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help learn lab test lint pytest browser validate bench clean
+.PHONY: help learn lab test lint pytest browser sandbox validate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,15 +48,23 @@ browser: ## Install Chromium for the browser tests when missing (needs root; oth
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "No Chromium and not root: the browser tests will skip (set CHROMIUM=/path to use another)"; fi
 
+sandbox: ## Install bubblewrap, the sandbox for running submitted code (needs root; otherwise says what to do)
+	@if command -v bwrap >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's bubblewrap, the sandbox for submitted code"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	else echo "No bubblewrap and not root: ask an admin to install it (apt-get install bubblewrap). Grading works" \
+	  "without it; showing students' own outputs (ShowStudentOutputs) and the sandbox tests need it."; fi
+
 lint: $(VENV)/.installed-test ## Run ruff over the Python code
 	$(BIN)/ruff check course tests benchmarks
 
-pytest: $(VENV)/.installed-test browser ## Run the test suite only
+pytest: $(VENV)/.installed-test browser sandbox ## Run the test suite only
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint pytest ## Set up, lint and run every test
 
-bench: $(VENV)/.installed-test ## Run the benchmarks
+bench: $(VENV)/.installed-test ## Run the benchmarks (autograde_cohort.py takes a few minutes)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean: ## Remove the virtual environment and generated files

@@ -3,7 +3,6 @@ its limits (idle culling, a bound on kernels) are what the options say; each use
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from support.checkout import needs_checkout
+from support.coroutines import run_coroutine
 
 from course.learner_mode import JUPYTER_DIR, TEMPLATE, ServerLimits, environment, voila_options
 from course.learner_mode.kernels import CourseKernelManager, TooManyPages
@@ -44,10 +44,10 @@ def test_a_page_past_the_bound_is_refused_with_a_plain_message(monkeypatch):
 
     monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
     monkeypatch.setattr(manager, "list_kernel_ids", lambda: ["first"])
-    assert asyncio.run(manager.start_kernel(kernel_name="python3")) == "new-kernel"
+    assert run_coroutine(manager.start_kernel(kernel_name="python3")) == "new-kernel"
     monkeypatch.setattr(manager, "list_kernel_ids", lambda: ["first", "second"])
     with pytest.raises(TooManyPages) as refused:
-        asyncio.run(manager.start_kernel(kernel_name="python3"))
+        run_coroutine(manager.start_kernel(kernel_name="python3"))
     assert refused.value.status_code == 503
     assert "You already have 2 course pages open. Close a course page you are not using" in refused.value.message
     assert started == [None]

@@ -6,24 +6,55 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 from accessibility import describe, serious_violations
-from learner_pages import code_cells, learner_tab
+from learner_pages import (
+    Keyboard,
+    activity_on,
+    answer_every_item_by_keyboard,
+    code_cells,
+    learner_tab,
+    write_by_keyboard,
+)
 from playwright.sync_api import expect
 
 from course.content import load_content
+from course.content.citations import COURSE_PAGES
 from course.progress import Progress
+from course.widgets.claim_check import claim_check
+from course.widgets.knowledge_check import knowledge_check
+from course.widgets.myth_or_fact import myth_or_fact
+from course.widgets.partner_scenarios import partner_scenarios
+from course.widgets.reflection import reflection
+from course.widgets.risk_vignettes import risk_vignettes
+from course.widgets.stress_scenarios import stress_scenarios
+from course.widgets.understanding_check import understanding_check
 
 pytestmark = pytest.mark.browser
 
+REPO = Path(__file__).resolve().parents[2]
 CONTENT = load_content()
 MODULES = CONTENT["modules"]
 READING_CUES = next(m for m in MODULES if m.id == "02")
 
 
-@pytest.fixture(scope="module", params=MODULES, ids=[f"{m.id}-{m.notebook.removesuffix('.ipynb')}" for m in MODULES])
+def course_page(notebook: str) -> SimpleNamespace:
+    """A course page that is not a module (the glossary), titled by its first heading."""
+    cells = nbformat.read(REPO / "notebooks" / notebook, as_version=4).cells
+    title = next(line[2:].strip() for c in cells if c.cell_type == "markdown" for line in c.source.splitlines()
+                 if line.startswith("# "))
+    return SimpleNamespace(id=notebook.removesuffix(".ipynb"), notebook=notebook, title=title)
+
+
+PAGES = [*MODULES, *(course_page(notebook) for notebook in COURSE_PAGES)]
+
+
+@pytest.fixture(scope="module", params=PAGES, ids=[f"{m.id}-{m.notebook.removesuffix('.ipynb')}".removeprefix(
+    "glossary-") for m in PAGES])
 def module_page(request, browser, learner_server, screenshots):
     """The module's page once ready, in its own tab, with a screenshot of all of it taken."""
     module = request.param
@@ -106,6 +137,199 @@ def test_text_is_16px_in_a_readable_column(module_page):
       return p.getBoundingClientRect().width / average;
     }""")
     assert 55 <= characters <= 85, f"lines of about {characters:.0f} characters"
+
+
+# --- every other activity by keyboard alone ---------------------------------------------------------------
+# Each page is worked through from the top with Tab, Shift+Tab, the arrow keys, Space, Enter and typing; what to
+# answer comes from the content, through the same activity built in Python over an empty progress store.
+
+
+def reflection_prompts(notebook: str) -> list[str]:
+    """The reflection prompts a page asks, from its code cells (``reflection("03-caregiver", ...)``)."""
+    return [m.group(1) for source in code_cells(REPO / "notebooks" / notebook)
+            for m in re.finditer(r"""reflection\(\s*["']([^"']+)["']""", source)]
+
+
+def answered_rightly(course_home, widget) -> None:
+    """Every question of every item reached the progress store, and its last answer there is right."""
+    last = {a.item: a for a in Progress(course_home).attempts(activity=widget.run.activity)}
+    wanted = {f"{item.id}/{q.id}" for item in widget.run.items for q in item.questions}
+    assert wanted <= last.keys(), f"not in the progress store: {sorted(wanted - last.keys())}"
+    assert [i for i in sorted(wanted) if not last[i].correct] == []
+
+
+def complete(keyboard, page, server, widget) -> None:
+    answer_every_item_by_keyboard(keyboard, activity_on(page, widget.title), widget)
+    answered_rightly(server.course_home, widget)
+
+
+def reflect(keyboard, page, server, prompt: str, number: int, progress) -> None:
+    words = f"Typed by keyboard for {prompt}: I will wait for the baby's cue; then respond."
+    box = page.locator(".sa-reflection").nth(number)
+    write_by_keyboard(keyboard, box, words, reflection(prompt, "?", progress=progress).save_button.description)
+    box.locator("[role=status]").filter(has_text="✓").wait_for()
+    assert Progress(server.course_home).reflection(prompt).text == words
+
+
+def explore_patterns(keyboard, page, _server, _progress) -> None:
+    """Choose another study in the attachment-patterns explorer with the arrow keys."""
+    from course.widgets.attachment_patterns import attachment_patterns
+
+    widget = attachment_patterns()
+    studies = list(widget.studies.values())
+    explorer = page.locator(".sa-activity", has=page.locator("select"))
+    figure = explorer.locator("img").first
+    before = figure.get_attribute("src")
+    assert keyboard.tab_into(explorer)["tag"] == "SELECT"
+    keyboard.press("ArrowUp")  # from all studies side by side (the last choice) to the last study alone
+    explorer.locator("[role=status]").filter(has_text=studies[-1].label).wait_for()
+    expect(figure).not_to_have_attribute("src", before)
+    widget.study_control.value = studies[-1].id
+    assert widget.caption() in explorer.inner_text()
+
+
+def check_signposting(keyboard, page, _server, _progress, topic=None) -> None:
+    """The contacts are all there to read, and any link among them can be reached with Tab."""
+    shown = page.locator(".sa-signposting")
+    contacts = [c for c in CONTENT["signposting"] if topic is None or topic in c.get("topics", ())]
+    assert contacts and all(c.name in shown.inner_text() for c in contacts)
+    for link in range(shown.locator("a[href]").count()):
+        keyboard.tab_until("a => document.activeElement === a", shown.locator("a[href]").nth(link).element_handle())
+
+
+def run_repair_simulator(keyboard, page, _server, _progress) -> None:
+    """Move a slider with the arrow keys, then ask for a new interaction with Enter: the words follow."""
+    from course.models.repair import simulate
+    from course.widgets.repair_simulator import repair_simulator
+
+    widget = repair_simulator()
+    simulator = page.locator(".sa-activity", has=page.locator(".sa-slider"))
+    summary = simulator.locator("[role=status]")
+    keyboard.tab_to(widget.stress.label)
+    keyboard.press("ArrowRight")
+    stress = widget.stress.value + widget.stress.step
+    expected = simulate(widget.responsiveness.value, stress, widget.seed).summary
+    summary.filter(has_text=expected).wait_for()
+    keyboard.tab_to(widget.new_interaction_button.description)
+    keyboard.press("Enter")
+    expected = simulate(widget.responsiveness.value, stress, widget.seed + 1).summary
+    summary.filter(has_text=expected).wait_for()
+
+
+def keep_cpd_record(keyboard, page, server, progress) -> None:
+    """Fill in the CPD record's account, save it and export the PDF, all by keyboard; the PDF is where it says."""
+    from course import keys
+    from course.models.cpd import ReflectiveAccount
+    from course.widgets.cpd_record import cpd_record
+
+    widget = cpd_record(progress=progress)
+    form = page.locator(".sa-cpd-record")
+    words = {"name": "Sam Keyboard", "nature": "A self-paced course, read as web pages.",
+             "learned": "Babies pause and look away to rest.", "practice": "I wait for the baby to look back.",
+             "relevance": "It links to prioritising people."}
+    assert keyboard.tab_into(form)["name"] == widget.name.description
+    keyboard.type(words["name"])
+    for field in ("nature", "learned", "practice"):
+        keyboard.tab_to(getattr(widget, field).description)
+        keyboard.type(words[field])
+    first_theme = next(iter(widget.theme_boxes))
+    keyboard.tab_to(widget.theme_boxes[first_theme].description)
+    keyboard.press("Space")
+    keyboard.tab_to(widget.relevance.description)
+    keyboard.type(words["relevance"])
+    keyboard.tab_to(widget.save_button.description)
+    keyboard.press("Enter")
+    status = form.locator("[role=status]")
+    status.locator(".sa-right").wait_for()
+    saved = ReflectiveAccount.from_document(Progress(server.course_home).document(keys.REFLECTIVE_ACCOUNT))
+    assert {k: getattr(saved, k) for k in words} == words and saved.themes == (first_theme,)
+    keyboard.tab_to(widget.export_button.description)
+    keyboard.press("Enter")
+    link = status.get_by_role("link")
+    link.wait_for()
+    where = Path(status.locator("code").inner_text().strip())
+    assert where.is_relative_to(server.course_home) and where.read_bytes().startswith(b"%PDF"), where
+    keyboard.tab_until("a => document.activeElement === a", link.element_handle(), "the download link")
+
+
+def refresh_learning_record(keyboard, page, server, progress) -> None:
+    """Refresh the learning record with Enter: it now shows the knowledge check just done on this page."""
+    from course.models.cpd import knowledge_check_scores
+    from course.widgets.learning_record import learning_record
+
+    widget = learning_record(progress=progress)
+    record = page.locator(".sa-learning-record")
+    keyboard.tab_to(widget.refresh_button.description)
+    keyboard.press("Enter")
+    right, tried = knowledge_check_scores(Progress(server.course_home))["after"]
+    record.get_by_text(f"after the course, {right} of {tried} right first time").wait_for()
+
+
+def search_glossary(keyboard, page, _server, _progress) -> None:
+    """Type a term in the glossary's search box, then clear it and choose a topic with the arrow keys."""
+    from course.widgets.glossary import TOPICS, find_terms, glossary
+
+    widget = glossary()
+    entries = CONTENT["glossary"]
+    shown = page.locator(".sa-glossary")
+
+    def terms() -> list[str]:
+        return [t.inner_text().split("(also:")[0].strip() for t in shown.locator("dt").all()]
+
+    wanted = next(e for e in entries if len(e.term) >= 5)
+    assert keyboard.tab_into(shown)["name"] == widget.search.description
+    keyboard.type(wanted.term)
+    expected = [e.term for e in find_terms(entries, wanted.term)]
+    shown.locator("[role=status]").filter(has_text=f"Showing {len(expected)} of {len(entries)}").wait_for()
+    assert terms() == expected
+    keyboard.press("Control+A", "Backspace")
+    shown.locator("[role=status]").filter(has_text=f"Showing {len(entries)} of {len(entries)}").wait_for()
+    keyboard.tab_to(widget.topic.description)
+    keyboard.press("ArrowDown")
+    topic = list(TOPICS)[1]
+    expected = [e.term for e in find_terms(entries, "", topic)]
+    shown.locator("[role=status]").filter(has_text=f"Showing {len(expected)} of {len(entries)}").wait_for()
+    assert terms() == expected
+
+
+def activity(factory, *args):
+    """A step that completes the activity ``factory(*args)`` builds."""
+    def step(keyboard, page, server, progress):
+        complete(keyboard, page, server, factory(*args, progress=progress))
+    step.__name__ = f"{factory.__name__}{args or ''}"
+    return step
+
+
+# Each page's activities in the order the page shows them (module 02's have tests of their own below; module 03's
+# self-care plan too). Reflections follow the last step.
+KEYBOARD_STEPS = {
+    "00": [activity(knowledge_check, "before")],
+    "01": [explore_patterns, activity(understanding_check, "01")],
+    "03": [lambda *step: check_signposting(*step, topic="crying"), activity(understanding_check, "03"),
+           activity(stress_scenarios)],
+    "04": [check_signposting, activity(risk_vignettes)],
+    "05": [activity(understanding_check, "05"), activity(claim_check), activity(partner_scenarios)],
+    "06": [activity(myth_or_fact), run_repair_simulator],
+    "07": [activity(knowledge_check, "after"), refresh_learning_record, keep_cpd_record],
+    "glossary": [search_glossary],
+}
+
+
+def test_every_activity_on_the_page_can_be_completed_by_keyboard(module_page, learner_server, tmp_path):
+    """Can a learner, starting at the top of the page, complete each of its activities and reflections with the
+    keyboard alone, see what they got right in words, and find every answer in their progress store?"""
+    module = module_page.module
+    steps = KEYBOARD_STEPS.get(module.id)
+    if steps is None:
+        pytest.skip(f"module {module.id}'s activities are tested by keyboard one by one below")
+    keyboard = Keyboard(module_page.page).from_top()
+    for step in steps:
+        step(keyboard, module_page.page, learner_server, Progress(tmp_path / getattr(step, "__name__", "step")))
+    prompts = reflection_prompts(module.notebook)
+    assert module_page.page.locator(".sa-reflection").count() == len(prompts)
+    for number, prompt in enumerate(prompts):
+        reflect(keyboard, module_page.page, learner_server, prompt, number, Progress(tmp_path / prompt))
+    assert module_page.problems() == []
 
 
 # --- module 02 by keyboard alone, then on to the next module --------------------------------------------
@@ -270,8 +494,6 @@ def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, le
 def test_a_tick_all_that_apply_question_can_be_answered_by_keyboard(browser, learner_server, tmp_path):
     """Can a learner tick boxes with Tab and Space, choose with the arrow keys and check with Enter, in module
     04's first case vignette, and is every answer saved as right?"""
-    from course.widgets.risk_vignettes import risk_vignettes
-
     item = risk_vignettes(progress=Progress(tmp_path)).run.item  # the same first vignette the page shows
     assert any(q.multiple for q in item.questions), "module 04's first vignette has no tick-all-that-apply question"
     module = next(m for m in MODULES if m.id == "04")

@@ -130,7 +130,9 @@ def test_text_is_16px_in_a_readable_column(module_page):
                          ".jupyter-button)").evaluate_all(
         "els => [...new Set(els.map(e => getComputedStyle(e).fontSize))]")
     assert sizes == ["16px"], sizes
-    characters = page.locator("main .jp-RenderedMarkdown p").first.evaluate("""p => {
+    # Measured on the page's longest paragraph: a short one (a line of bold words) says little about prose.
+    characters = page.locator("main .jp-RenderedMarkdown p").evaluate_all("""ps => {
+      const p = ps.reduce((a, b) => b.textContent.length > a.textContent.length ? b : a);
       const canvas = document.createElement('canvas').getContext('2d');
       canvas.font = getComputedStyle(p).font;
       const average = canvas.measureText(p.textContent).width / p.textContent.length;

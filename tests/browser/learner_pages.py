@@ -122,8 +122,10 @@ _FOCUSED_JS = """() => { const e = document.activeElement;
     copy.querySelectorAll('[aria-hidden=true], input, select, textarea').forEach(n => n.remove());
     return copy.textContent; };
   const label = (e.labels && e.labels.length ? said(e.labels[0]) : e.getAttribute('aria-label')) || '';
-  return {tag: e.tagName, type: e.type || '', text: (e.innerText || '').trim(), value: e.value ?? '',
-          name: (label || e.innerText || '').trim()}; }"""
+  return {tag: e.tagName, type: e.type || '', text: (e.innerText || '').trim().slice(0, 200), value: e.value ?? '',
+          name: (label || e.innerText || '').trim().slice(0, 200),
+          seen: e === document.body || (s => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1)
+                                          || s.boxShadow !== 'none')(getComputedStyle(e))}; }"""
 TAB_LIMIT = 400
 
 
@@ -135,6 +137,7 @@ class Keyboard:
 
     def __init__(self, page: Page):
         self.page = page
+        self.unseen: set[str] = set()  # controls Tab reached that showed no focus outline
 
     def from_top(self) -> Keyboard:
         self.page.evaluate("""() => { const body = document.body; body.tabIndex = -1; body.focus();
@@ -159,9 +162,12 @@ class Keyboard:
         path = []
         for _ in range(TAB_LIMIT):
             self.page.keyboard.press(key)
-            if self.page.evaluate(test, arg):
-                return self.focused()
+            reached = self.page.evaluate(test, arg)
             now = self.focused()
+            if not now["seen"]:
+                self.unseen.add(f"{now['tag']} {now['name'][:60]!r}")
+            if reached:
+                return now
             path.append(now["name"][:40] or now["tag"])
             if len(path) > 3 and len(set(path[-3:])) == 1 and now["tag"] == "BODY":
                 break

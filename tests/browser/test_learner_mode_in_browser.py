@@ -332,6 +332,7 @@ def test_every_activity_on_the_page_can_be_completed_by_keyboard(module_page, le
     for number, prompt in enumerate(prompts):
         reflect(keyboard, module_page.page, learner_server, prompt, number, Progress(tmp_path / prompt))
     assert module_page.problems() == []
+    assert sorted(keyboard.unseen) == [], "Tab reached these with no visible focus"
 
 
 # --- module 02 by keyboard alone, then on to the next module --------------------------------------------

@@ -77,11 +77,18 @@ class LearnerPage:
         found = [f"shows {m.group(0)!r}" for m in (NOT_RENDERED.search(shown), FAILED.search(shown)) if m]
         errors = self.page.locator("main [data-mime-type='application/vnd.jupyter.stderr']")
         found += [f"shows an error output: {errors.nth(i).inner_text()[:200]!r}" for i in range(errors.count())]
+        lost = self.kernel_lost_alert().inner_text().strip()
+        if lost:
+            found.append(f"says its kernel has gone: {lost[:120]!r}")
         expected = widget_calls(self.server.root / self.current_notebook())
         drawn = self.page.evaluate(f"() => {_SHOWN_WIDGETS}")
         if drawn != expected:
             found.append(f"{expected} widget(s) called for, {drawn} drawn")
         return found
+
+    def kernel_lost_alert(self) -> Locator:
+        """The alert the page shows when its kernel has gone (empty until then)."""
+        return self.page.locator("#sa-kernel-lost[role=alert]")
 
     def outside_requests(self) -> list[str]:
         """Requests to any host but the course's own server (data: and blob: stay in the page)."""

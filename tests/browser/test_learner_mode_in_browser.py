@@ -494,6 +494,30 @@ def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, le
         kept_open.page.get_by_role("button", name="Pressed").wait_for()
 
 
+def test_a_page_whose_kernel_has_gone_says_plainly_it_must_be_reloaded(browser, learner_server):
+    """When an open page's kernel is shut down, does the page say so in a visible alert, with a way to reload that
+    works from the keyboard, after which the page works again?"""
+    with learner_tab(browser, learner_server, learner_server.probe) as learner:
+        page, alert = learner.page, learner.kernel_lost_alert()
+        assert alert.inner_text().strip() == ""
+        learner_server.shut_down_kernel(gone := learner.kernel_id())
+        expect(alert).to_contain_text(re.compile(r"\breload", re.IGNORECASE), timeout=15_000)
+        expect(alert).to_be_visible()
+        box = alert.bounding_box()
+        assert box and box["y"] < page.viewport_size["height"] and box["height"] > 20, "the alert is out of sight"
+        violations = serious_violations(page, "#sa-kernel-lost")
+        assert violations == [], describe(violations)
+        keyboard = Keyboard(page).from_top()
+        keyboard.tab_until("() => document.activeElement.closest('#sa-kernel-lost') !== null",
+                           what="the alert's button")
+        with page.expect_navigation():
+            keyboard.press("Enter")
+        learner.wait_until_ready()
+        assert learner.kernel_id() != gone and alert.inner_text().strip() == ""
+        page.get_by_role("button", name="Press me").press("Enter")
+        page.get_by_role("button", name="Pressed").wait_for()
+
+
 def test_a_tick_all_that_apply_question_can_be_answered_by_keyboard(browser, learner_server, tmp_path):
     """Can a learner tick boxes with Tab and Space, choose with the arrow keys and check with Enter, in module
     04's first case vignette, and is every answer saved as right?"""

@@ -13,7 +13,7 @@ LEARN_ARGS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help learn lab test lint pytest browser validate bench clean
+.PHONY: help learn lab test lint pytest browser sandbox hub-deps hub hub-stop hub-clean validate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,15 +48,48 @@ browser: ## Install Chromium for the browser tests when missing (needs root; oth
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "No Chromium and not root: the browser tests will skip (set CHROMIUM=/path to use another)"; fi
 
-lint: $(VENV)/.installed-test ## Run ruff over the Python code
-	$(BIN)/ruff check course tests benchmarks
+sandbox: ## Install bubblewrap, the sandbox for running submitted code (needs root; otherwise says what to do)
+	@if command -v bwrap >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's bubblewrap, the sandbox for submitted code"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	else echo "No bubblewrap and not root: ask an admin to install it (apt-get install bubblewrap). Grading works" \
+	  "without it; showing students' own outputs (ShowStudentOutputs) and the sandbox tests need it."; fi
 
-pytest: $(VENV)/.installed-test browser ## Run the test suite only
+# The hub tests need real Unix users, so root on Linux; there this installs what they need (configurable-http-proxy
+# from npm, Debian's PostgreSQL server for the gradebook test). Anywhere else they skip and say why.
+hub-deps: ## Install the hub tests' system packages when root on Linux (proxy, PostgreSQL)
+	@if [ "$$(id -u)" != 0 ] || [ "$$(uname -s)" != Linux ]; then \
+	  echo "Not root on Linux: the hub tests will skip (they create Unix users)"; \
+	else \
+	  missing=""; \
+	  command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  if [ -n "$$missing" ]; then echo "Installing$$missing for the hub tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	  command -v configurable-http-proxy >/dev/null || { echo "Installing configurable-http-proxy with npm"; \
+	    npm install --global --no-fund --no-audit configurable-http-proxy >/dev/null; }; \
+	fi
+
+hub: ## Serve the course to a cohort: install, demo accounts, start JupyterHub on 127.0.0.1:8000 (root)
+	@command -v python3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null; }
+	python3 hub/course_hub.py up
+
+hub-stop: ## Stop the hub and every server it started
+	python3 hub/course_hub.py stop
+
+hub-clean: ## Stop the hub, remove its demo accounts and every folder it made
+	python3 hub/course_hub.py clean
+
+lint: $(VENV)/.installed-test ## Run ruff over the Python code
+	$(BIN)/ruff check course tests benchmarks hub
+
+pytest: $(VENV)/.installed-test browser sandbox hub-deps ## Run the test suite only
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint pytest ## Set up, lint and run every test
 
-bench: $(VENV)/.installed-test ## Run the benchmarks
+bench: $(VENV)/.installed-test ## Run the benchmarks (autograde_cohort.py takes a few minutes)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean: ## Remove the virtual environment and generated files

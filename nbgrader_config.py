@@ -26,6 +26,40 @@ c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(HERE / "exchange"))
 c.ClearSolutions.code_stub = {
     "python": "# ↑ Type your answers above, between the quotes or brackets, then press Shift+Enter."}
 
+# Grading never runs student code (see CONTRIBUTING.md, "Graded assignments"). Before anything else, each
+# submission is inspected and one warning line names the student and everything grading will ignore or put back
+# (extra cells or files, code besides answers, edited locked cells). The rest is nbgrader's own clean-up
+# (CheckCellMetadata: see below).
+c.Autograde.sanitize_preprocessors = [
+    "course.grading.static_grading.InspectSubmission",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+]
+# In place of nbgrader's Execute (a kernel running the student's notebook), GradeLiterals reads each answer as a
+# literal and runs only the course's own cells, from the gradebook, with those answers; nbgrader then saves the
+# scores as usual. So `nbgrader autograde`, the formgrader's button and `course autograde` grade the same way.
+# ShowStudentOutputs is off: switched on, it runs each submission in a bubblewrap sandbox only to show the
+# outputs of the student's own cells in the graded copy; it never changes a score. SaveScores is nbgrader's
+# SaveAutoGrades with one gradebook commit per notebook rather than one per cell (much faster for a cohort).
+# nbgrader's CheckCellMetadata (a schema check of every cell, run twice by default, a tenth of the time) is left out of
+# both lists: GradeLiterals resets every known cell's nbgrader metadata from the gradebook and strips it from
+# any other cell, so what a student wrote there is never trusted anyway.
+c.Autograde.autograde_preprocessors = [
+    "course.grading.static_grading.GradeLiterals",
+    "course.grading.sandbox.ShowStudentOutputs",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "course.grading.static_grading.SaveScores",
+    "nbgrader.preprocessors.AssignLatePenalties",
+]
+# Off: grading needs no student code run. On, it needs bubblewrap (`make sandbox`) and stops with a message
+# where bubblewrap cannot run, never running a submission unsandboxed.
+c.ShowStudentOutputs.enabled = False
+
+# Students' Validate button (and the sandbox, when on) run notebooks in a kernel.
 # A cell that runs longer than this many seconds (an infinite loop, say) is stopped and the kernel interrupted,
 # so one submission cannot stall the cohort; the rest of the notebook still runs and is graded.
 c.Execute.timeout = 60

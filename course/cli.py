@@ -27,6 +27,29 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _times(args: argparse.Namespace) -> int:
+    from course.content import load_content
+    from course.models.study_time import TOLERANCE, UnknownActivity, describe, module_time
+
+    off = 0
+    for module in load_content()["modules"]:
+        try:
+            derived = module_time(module, notebooks=Path(args.notebooks) if args.notebooks else None)
+        except (UnknownActivity, FileNotFoundError) as error:
+            print(f"module {module.id}: {error}", file=sys.stderr)
+            off += 1
+            continue
+        gap = derived.gap(module.minutes)
+        flag = "  <- more than 25% off: set minutes to the suggestion" if abs(gap) > TOLERANCE else ""
+        off += bool(flag)
+        print(f"{module.id} {module.title}: stated {module.minutes} min, derived {derived.minutes:.1f} min, "
+              f"suggested {derived.rounded} min ({gap:+.0%}){flag}")
+        if args.verbose:
+            print(f"    {derived.breakdown()}")
+    print(describe())
+    return 1 if off else 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from course.grading.build import AssignmentBuildError, build_assignment
 
@@ -43,12 +66,14 @@ def _build(args: argparse.Namespace) -> int:
 def _autograde(args: argparse.Namespace) -> int:
     import logging
 
-    from course.grading.cohort import autograde_cohort
+    from course.grading.cohort import TamperDetected, autograde_cohort
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    extra = [f"--Execute.timeout={args.timeout}"] if args.timeout else []
-    outcomes = autograde_cohort(args.assignment, args.course, students=args.student or None,
-                                workers=args.workers, extra_args=extra)
+    try:
+        outcomes = autograde_cohort(args.assignment, args.course, students=args.student or None)
+    except TamperDetected as error:
+        print(f"course autograde: STOPPED: {error}", file=sys.stderr)
+        return 2
     zero = [o.student for o in outcomes if o.status == "zero"]
     with_problems = [o.student for o in outcomes if o.problems]
     print(f"{len(outcomes)} submission(s) of {args.assignment} graded; {len(with_problems)} with problems "
@@ -71,7 +96,7 @@ def _feedback(args: argparse.Namespace) -> int:
     if leaks:
         print("Feedback NOT safe to return:\n" + "\n".join(f"  - {leak}" for leak in leaks), file=sys.stderr)
         return 1
-    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test or mark scheme. "
+    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test, mark scheme or key. "
           f"Return it with: nbgrader release_feedback {args.assignment}")
     return 0
 
@@ -122,13 +147,18 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _leak_check(args: argparse.Namespace) -> int:
+    from course.grading.course_folder import exchange_folder
     from course.grading.leaks import find_leaks
 
     course = Path(args.course)
     sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
-    folders = [course / "release" / args.assignment, *(course / "feedback").glob(f"*/{args.assignment}")]
+    exchange = exchange_folder(course)
+    released = [course / "release" / args.assignment]
+    if exchange is not None:
+        released += [exchange / "outbound" / args.assignment, *(exchange / "feedback").glob("*")]
+    folders = released + list((course / "feedback").glob(f"*/{args.assignment}"))
     leaks = [leak for folder in folders if folder.exists()
-             for leak in find_leaks(folder, sources, solutions=folder.parent.name == "release")]
+             for leak in find_leaks(folder, sources, solutions=folder.parent.name in {"release", "outbound"})]
     for leak in leaks:
         print(f"  - {leak}", file=sys.stderr)
     print(f"{len(leaks)} leak(s) in {len([f for f in folders if f.exists()])} folder(s) students receive.")
@@ -155,17 +185,23 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--notebooks", help="the notebooks to check citations in (default: notebooks/ beside the "
                                               "content folder, when there is one)")
     validate.set_defaults(func=_validate)
+    times = commands.add_parser(
+        "times", help="compare each module's stated minutes with the time derived from its content",
+        description="Derive each module's time from its notebook's prose and the activities it loads, and compare "
+                    "it with minutes in modules.yaml. Exit 1 if any is more than 25%% off.")
+    times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
+    times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
+    times.set_defaults(func=_times)
     _add_assignment_command(
         commands, "build", _build, "generate an assignment if its solution earns full marks",
         "Grade the assignment's own solution in a temporary course and stop unless it earns every autograded "
         "point; then run nbgrader generate_assignment and check the release for leaks.")
     autograde = _add_assignment_command(
-        commands, "autograde", _autograde, "autograde every submission, in parallel, with a progress bar",
-        "Run nbgrader autograde for each submitted student in parallel. A submission that cannot be graded "
-        "scores zero and one log line names the student and the reason; submitted files are never changed.")
+        commands, "autograde", _autograde, "autograde every submission safely, with a progress bar",
+        "Run nbgrader autograde with the course's settings: answers are read as literals and no student code "
+        "runs. A submission that cannot be graded scores zero and one log line names the student and the "
+        "reason; submitted files are never changed, and any tampering stops the run (exit 2).")
     autograde.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    autograde.add_argument("--workers", type=int, help="how many to grade at once (default: cores, at most 4)")
-    autograde.add_argument("--timeout", type=int, help="seconds a cell may run (default: nbgrader_config.py)")
     _add_assignment_command(
         commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
         "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")
@@ -211,8 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", dest="output", help=argparse.SUPPRESS)  # the spelling documented before 0.2
     _add_assignment_command(
         commands, "leak-check", _leak_check, "check released files and feedback for answers",
-        "Scan release/ASSIGNMENT and feedback/*/ASSIGNMENT for nbgrader markers and for any line of the "
-        "solutions, hidden tests or mark schemes. Exit 1 if anything leaks.")
+        "Scan release/ASSIGNMENT, feedback/*/ASSIGNMENT and the exchange (outbound and feedback) for nbgrader "
+        "markers, any line of the solutions, hidden tests or mark schemes, and each key in its hidden test "
+        "(however it is escaped or spaced). Exit 1 if anything leaks.")
     return parser
 
 

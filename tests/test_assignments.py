@@ -275,3 +275,69 @@ def test_an_answer_built_to_equal_anything_earns_nothing():
 
     assert score_choice(Anything("x"), "call-999", points=1) == 0
     assert score_ids({Anything("x")}, ["high-stress"], points=2) == 0
+
+
+# ----------------------------------------------------------------------- keys, mark schemes and what is taught
+
+def score(name: str, grade_id: str, answer) -> float:
+    """What the hidden test of ``grade_id`` gives ``answer``, run as nbgrader runs it (setup, check, score)."""
+    notebook = source(name)
+    namespace = setup_namespace(notebook)
+    (test,) = [c for c in graded_tests(notebook) if meta(c)["grade_id"] == grade_id]
+    variable = re.search(r'check_(?:choice|ids)\("(\w+)"', test.source).group(1)
+    namespace[variable] = answer
+    *lines, last = [line for line in test.source.split("\n") if line.strip() and "###" not in line]
+    exec("\n".join(lines), namespace)
+    return eval(last, namespace)
+
+
+@pytest.mark.parametrize("answer, points", [("call-999", 1), ("same-day", 0), ("fuller-assessment", 0)])
+def test_kemi_with_a_plan_and_a_goodbye_note_is_keyed_as_an_emergency(answer, points):
+    """Does case 4 (a plan to kill herself, a goodbye note) give its point to 999, and none to 'same day'?"""
+    assert score("risk_factors", "test-q4-next", answer) == points
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_autograded_item_has_a_mark_scheme_that_names_its_key_and_cites_a_source(name):
+    """Does each hidden test say which answer earns the points, matching the key it scores, and why, citing
+    the evidence or guidance (a reference's cite text, or the course data it rests on)?"""
+    cites = {r.cite for r in load_content().references.values()}
+    for cell in graded_tests(source(name)):
+        _, key, points = hidden_keys(cell)
+        scheme = " ".join(line.lstrip("# ").strip() for line in region_lines(cell.source, HIDDEN)
+                          if line.startswith("#"))
+        stated = re.search(r"Mark scheme\. Key: (.+?) \((\d+) points?\)", scheme)
+        assert stated, f"{meta(cell)['grade_id']} has no mark scheme naming its key"
+        named = ast.literal_eval(stated.group(1))
+        assert (sorted(named) if isinstance(named, list) else named) == \
+            (sorted(key) if isinstance(key, list) else key), meta(cell)["grade_id"]
+        assert float(stated.group(2)) == points
+        assert any(c in scheme for c in cites) or "data/" in scheme or "signposting" in scheme, \
+            f"{meta(cell)['grade_id']}: the mark scheme cites no source"
+
+
+def test_the_assignment_defines_each_risk_factor_as_the_course_teaches_it():
+    """Are the risk factors the assignment lists, and their definitions, the ones data/risk_factors.yaml
+    teaches (so learners are marked on the definition they were taught)?"""
+    shown = setup_namespace(source("risk_factors"))["FACTORS"]
+    for factor in load_content()["risk_factors"]:
+        assert factor.id in shown, f"the assignment does not offer {factor.id!r}"
+        assert shown[factor.id] == " ".join(factor.description.split()), factor.id
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_source_an_assignment_tests_is_taught_in_a_module(name):
+    """Is every reference an assignment lists cited in some module, so no item tests something untaught?"""
+    from course.content import data_directory, notebooks_directory
+
+    folder = notebooks_directory(data_directory())
+    if folder is None:
+        pytest.skip("no notebooks/ folder beside the content")
+    notebooks = sorted(folder.glob("*.ipynb"))
+    references = load_content().references
+    (cell,) = [c for c in source(name).cells if c.source.startswith("## References")]
+    listed = [i for i, ref in references.items() if f"<li>{format_reference(ref)}</li>" in cell.source]
+    taught = " ".join(" ".join(c.source.split()) for path in notebooks
+                      for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    assert listed
+    assert [references[i].cite for i in listed if references[i].cite not in taught] == []

@@ -14,7 +14,7 @@ from course.content import check_content
 
 TESTS = Path(__file__).resolve().parent
 BEHAVIOUR = ("not content and not browser and not nbgrader and not notebook and not install and not checkout "
-             "and not edited_content")
+             "and not edited_content and not hub")
 
 
 @pytest.mark.edited_content

@@ -1,15 +1,18 @@
-"""Module 04, When bonding is harder: risk-factor vignettes and signposting, used as a learner would."""
+"""Module 04, risk factors for a secure attachment: risk-factor vignettes and signposting, used as a learner would."""
 
 from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
+import nbformat
 import pytest
 from support.content import content_folder
 
 from course import risk_vignettes, signposting
-from course.content import ContentError, check_content, load_content
+from course.content import ContentError, check_content, data_directory, load_content, notebooks_directory
+from course.content.citations import listed_ids
 from course.widgets.signposting import URGENCIES
 
 SOURCE_RISK_FACTORS = {"own-attachment-history", "emotional-problems", "drugs-alcohol", "high-stress",
@@ -156,3 +159,73 @@ def test_signposting_one_urgency_and_a_typo():
     assert all(heading not in shown for level, (heading, _) in URGENCIES.items() if level != urgency)
     with pytest.raises(ValueError, match="'urgnet' is not an urgency. Use one of: 'emergency', 'urgent', "):
         signposting("urgnet")
+
+
+# --- terms, and what helps -------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def module04_notebook():
+    folder = notebooks_directory(data_directory())
+    if folder is None:
+        pytest.skip("no notebooks/ folder beside the content")
+    return nbformat.read(folder / load_content().record("modules", "04").notebook, as_version=4)
+
+
+def module04_markdown() -> str:
+    return "\n\n".join(c.source for c in module04_notebook().cells if c.cell_type == "markdown")
+
+
+def test_bonding_is_said_only_where_the_parents_feelings_are_meant():
+    """Module 01 defines bonding as the parent's feelings and attachment as the baby's safety: do module 04,
+    its title, the risk factors and the risk_factors assignment keep to that, calling the risks (measured as
+    attachment) risks to attachment, and saying "bonding" only in a sentence about the parent's feelings?"""
+    content = load_content()
+    module = content.record("modules", "04")
+    assignment = nbformat.read(REPO / "assignments" / "risk_factors" / "risk_factors.ipynb", 4)
+    texts = [module.title, module.summary, module04_markdown(),
+             *(c.source for c in assignment.cells if c.cell_type == "markdown"),
+             *(f"{f.name}. {f.description} {f.evidence}" for f in content["risk_factors"])]
+    sentences = [s for text in texts for s in re.split(r"(?<=[.;:!?])\s+|\n\s*[-*\d.]+\s", text)]
+    loose = [s for s in sentences if re.search(r"\bbond(ing)?\b", s, re.I) and not re.search(r"feel", s, re.I)]
+    assert loose == []
+    assert "attachment" in module.title.lower()
+
+
+def test_what_helps_is_taught_with_its_evidence():
+    """Does module 04 cite the evidence for each approach that helps (less is more, video feedback, Circle of
+    Security, the NBO, the Solihull Approach) and list it among its references?"""
+    references = load_content().references
+    text = " ".join(module04_markdown().split())
+    listed = listed_ids(c for c in module04_notebook().cells if c.cell_type == "code")
+    for ref in ("bakermans-2003", "ohara-2019", "nice-qs133", "cassidy-2017", "nugent-2007", "douglas-2002"):
+        assert references[ref].cite in text, ref
+        assert ref in listed, ref
+
+
+def test_what_helps_check_gives_feedback_on_every_option(progress):
+    """Can a learner answer each module 04 check question, see why each option is or is not right, and finish?"""
+    from html import unescape
+
+    from course import understanding_check
+
+    widget = understanding_check("04", progress=progress)
+    total = len(widget.run.items)
+    assert total >= 3
+    for index in range(total):
+        radio = widget.answer_controls[0]
+        question = radio.question
+        (right,) = question.correct
+        for option in question.options:
+            radio.value = option.id
+            widget.check_button.click()
+            shown = unescape(widget.feedback.value)
+            assert " ".join(option.feedback.split())[:60] in " ".join(shown.split())
+            assert ("✓ Right" in shown) == (option.id == right)
+            if option.id != right:
+                widget.try_again_button.click()
+        if index < total - 1:
+            widget.next_button.click()
+    assert len(progress.attempts(module="04", activity="understanding-check")) == sum(
+        len(item.questions[0].options) for item in widget.run.items)

@@ -11,6 +11,7 @@ from support.content import content_folder, rewrite
 
 from course import risk_vignettes, signposting
 from course.content import ContentError, load_content
+from course.models.study_time import ACTIVITIES
 
 # The kinds of help issue 8 requires, by the record that provides each and the topic it is filed under.
 REQUIRED_CONTACTS = {
@@ -120,3 +121,15 @@ def test_vignette_naming_an_unknown_contact_is_a_clear_error(tmp_path, monkeypat
     with pytest.raises(ContentError, match=rf"record '{changed[0]}', field 'contacts\[0\]': 'refuge-line' is not a "
                                            r"contact in signposting\.yaml \(expected one of: "):
         load_content()
+
+
+def test_study_time_reads_only_the_contacts_a_filtered_call_shows():
+    """Does the module time count the contacts signposting(topic=...) or signposting(urgency) shows, not all?"""
+    content = load_content()
+    everyone = content["signposting"]
+    crying = ACTIVITIES["signposting"](content, "03", topic="crying")
+    urgent = ACTIVITIES["signposting"](content, "04", "urgent")
+    every = ACTIVITIES["signposting"](content, "04")
+    assert crying.what == f"{sum('crying' in c.get('topics', ()) for c in everyone)} contacts to read"
+    assert urgent.what == f"{sum(c.urgency == 'urgent' for c in everyone)} contacts to read"
+    assert crying.minutes < every.minutes and urgent.minutes < every.minutes

@@ -15,13 +15,13 @@ from course.models.study_time import (
     REFLECTION,
     SORT_ITEM,
     TICK_ALL,
+    TOLERANCE,
     UnknownActivity,
     module_time,
     words,
 )
 
 REPO = Path(__file__).resolve().parent.parent
-TOLERANCE = 0.25
 
 
 def test_every_module_time_is_within_a_quarter_of_its_derived_estimate():
@@ -29,7 +29,7 @@ def test_every_module_time_is_within_a_quarter_of_its_derived_estimate():
     rows, off = [], []
     for module in load_content()["modules"]:
         derived = module_time(module)
-        gap = (module.minutes - derived.minutes) / derived.minutes
+        gap = derived.gap(module.minutes)
         rows.append(f"{module.id}: stated {module.minutes:3d} min, derived {derived.minutes:5.1f} min "
                     f"(suggest {derived.rounded}), {gap:+.0%}   [{derived.breakdown()}]")
         if abs(gap) > TOLERANCE:
@@ -47,6 +47,26 @@ def test_notebook_time_lines_and_the_readme_say_the_same_minutes():
         first = nbformat.read(REPO / "notebooks" / module.notebook, as_version=4).cells[0].source
         assert re.search(rf"\*\*Time:\*\* about {module.minutes} minutes\b", first), module.notebook
         assert f"| {module.id} | {module.title} | {module.minutes} min |" in readme, module.id
+
+
+def test_course_times_prints_the_figures_and_fails_when_a_module_is_off(tmp_path, monkeypatch, capsys):
+    """Does `course times` print stated and derived minutes, exit 0 when all are close and 1 when one is not?"""
+    import shutil
+
+    from course.cli import main
+
+    assert main(["times"]) == 0
+    out = capsys.readouterr().out
+    for module in load_content()["modules"]:
+        assert f"{module.id} {module.title}: stated {module.minutes} min, derived" in out
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    first = load_content()["modules"][0]
+    text = (data / "modules.yaml").read_text()
+    (data / "modules.yaml").write_text(text.replace(f"minutes: {first.minutes}\n", "minutes: 180\n", 1))
+    monkeypatch.setenv("COURSE_DATA", str(data))
+    assert main(["times"]) == 1
+    assert f"{first.id} {first.title}: stated 180 min" in capsys.readouterr().out
 
 
 def fixture_module(tmp_path: Path, prose: str, *calls: str) -> Record:
@@ -83,10 +103,11 @@ def test_an_activity_with_no_stated_time_is_named(tmp_path):
 
 
 def test_words_leave_out_links_code_and_table_rules():
-    """Are only the words a reader reads counted, not URLs, code or table markup?"""
+    """Are only the words a reader reads counted, not HTML, URLs, code or table markup?"""
     assert words("| State | What you see |\n|---|---|\n| Deep sleep | Still |") == 7
     assert words("See the [glossary](glossary.ipynb) and `reflection()` at https://x.org/y.") == 5
     assert words("Baby's cues, face-to-face: 6–8 weeks.") == 5
+    assert words('<nav aria-label="Modules"><li>Next: <a href="03_x.ipynb" rel="next">Module 03</a></li></nav>') == 3
 
 
 def test_the_cpd_record_compares_with_the_planned_time_of_the_modules_worked_on(progress):
@@ -105,3 +126,7 @@ def test_the_cpd_record_compares_with_the_planned_time_of_the_modules_worked_on(
     write_pdf(record, progress.home / "record.pdf")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(progress.home / "record.pdf").pages))
     assert f"the course plans about {duration_text(planned)} for the modules worked on" in text
+    from course import cpd_record
+
+    assert f"the course plans about {duration_text(planned)} for the modules worked on" in \
+        cpd_record(progress=progress).estimate_note.value

@@ -1,30 +1,23 @@
 """Students' answers read from a graded notebook's answer cells, without running anything.
 
 An answer is read only when its cell assigns a plain Python literal (``q3 = "myth"``); anything else is
-``NOT_PLAIN``, a missing name ``NO_ANSWER``. ``notebook_answers`` is the one entry point the report uses, so
-the course has one definition of "a plain answer" to point it at.
+``NOT_PLAIN``, a missing name ``NO_ANSWER``. The reading itself is ``plain_answers``, the one definition of
+"a plain answer" that grading uses too; ``notebook_answers`` is the one entry point the report uses.
 """
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
+
+from course.grading import plain_answers
+from course.grading.plain_answers import NOT_PLAIN, Marker
 
 __all__ = ["NO_ANSWER", "NOT_PLAIN", "Marker", "answer_sources", "notebook_answers", "read_answers"]
 
 
-class Marker(str):
-    """An answer that could not be read as a value; shown by its label."""
-
-    def __repr__(self) -> str:
-        return f"({self})"
-
-
 NO_ANSWER = Marker("no answer")
-NOT_PLAIN = Marker("not a plain answer")
 
 
 
@@ -38,41 +31,11 @@ def normal(value: object) -> object:
 
 
 
-def _targets(statement: ast.stmt) -> list[str]:
-    if isinstance(statement, ast.Assign):
-        return [n.id for t in statement.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-    if isinstance(statement, ast.AugAssign | ast.AnnAssign) and isinstance(statement.target, ast.Name):
-        return [statement.target.id]
-    return []
-
-
 def read_answers(sources: Iterable[str]) -> dict[str, object]:
-    """Each answer name's value from answer-cell sources, read with ``ast.literal_eval``, never run.
-
-    A name last given anything but a plain literal (an expression, a call, code that does not parse) is
-    ``NOT_PLAIN``.
-    """
-    answers: dict[str, object] = {}
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            for name in re.findall(r"^\s*([A-Za-z_]\w*)\s*=", source, flags=re.MULTILINE):
-                answers[name] = NOT_PLAIN
-            continue
-        for statement in tree.body:
-            names = _targets(statement)
-            plain = isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
-                and isinstance(statement.targets[0], ast.Name)
-            value = NOT_PLAIN
-            if plain:
-                try:
-                    value = normal(ast.literal_eval(statement.value))
-                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    value = NOT_PLAIN
-            for name in names:
-                answers[name] = value
-    return answers
+    """Each answer name's value from answer-cell sources, read as grading reads them (``plain_answers``, never
+    run), lists normalised; a name last given anything but a plain literal is ``NOT_PLAIN``."""
+    return {name: value if value is NOT_PLAIN else normal(value)
+            for name, value in plain_answers.read_answers(sources).items()}
 
 
 def answer_sources(path: Path) -> list[str]:

@@ -1,63 +1,46 @@
-"""Autograde a whole cohort: in parallel, with progress, and never stopped by one broken submission.
+"""Autograde a whole cohort: fast, safe, with progress, and never stopped by one broken submission.
 
-``nbgrader autograde`` grades students one after another and an unreadable notebook can end the run. Here
-each submission is graded by its own ``nbgrader autograde`` process. Before grading, the submission is
-compared with the gradebook, so every problem is logged as one line naming the student and the reason
-(a test cell edited or deleted, a cell type changed, a notebook renamed, missing or not valid JSON). After
-grading, the graded copy is read for errors, timeouts, truncated output and answers in the wrong form. What
-cannot be graded scores zero, deliberately. An answer cell that runs more than ``qN = <literal>`` lines is
-flagged for a hand check, since code could try to sway the tests. Submitted files are only ever read: their
-hashes are compared before and after, and a change is an error.
+Grading itself is nbgrader's ``autograde`` with the course's preprocessors (see ``static_grading``): answers
+are read as literals and no student code runs. This runner adds what a trainer needs around it:
+
+- each submission is checked first (``inspection``); one log line per problem names the student and the
+  reason, and a submission that cannot be graded (missing, renamed, not valid JSON) scores a deliberate zero;
+- the rest are graded in one go by nbgrader's own Autograde converter, in this process (a fresh ``nbgrader``
+  process per student, or even one per cohort, costs more than the grading), then each graded copy is read
+  for answers in the wrong form;
+- everything that must not change (``tamper``) is hashed before and compared after; any difference stops
+  the run with ``TamperDetected``, names the student, and blocks ``course feedback``.
 """
 
 from __future__ import annotations
 
-import ast
-import hashlib
-import json
 import logging
-import os
 import re
 import shutil
-import subprocess
 import sys
-import time
+import traceback
 import warnings
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from course.grading.nbgrader_run import GradingError, db_url, nbgrader
-from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
+from course.grading import tamper
+from course.grading.course_folder import course_config, released_cells, require_assignment, submitted_students
+from course.grading.inspection import read_submission, review_graded, short
+from course.grading.nbgrader_run import GradingError, db_url
 
-__all__ = ["GradingError", "Outcome", "SubmissionChangedError", "autograde_cohort", "require_assignment",
-           "submitted_students"]
+__all__ = ["GradingError", "Outcome", "SubmissionChangedError", "TamperDetected", "autograde_cohort",
+           "require_assignment", "require_static_grading", "submitted_students"]
 
 log = logging.getLogger("course.grading")
 
-FORMAT_ERROR = "AnswerFormatError"
-TIMEOUT_ERRORS = {"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"}
-
-
-class SubmissionChangedError(RuntimeError):
-    """A submitted file changed while it was graded: stop at once, since no grade can then be trusted."""
-
-
-def require_assignment(assignment: str, root: Path) -> None:
-    """Fail with what to do next unless ``root`` has a gradebook that knows ``assignment``."""
-    if not (Path(root) / "gradebook.db").exists():
-        raise GradingError(f"no gradebook.db in {root}: run `course build {assignment}` there first")
-    with Gradebook(db_url(root)) as gb:
-        try:
-            gb.find_assignment(assignment)
-        except MissingEntry:
-            raise GradingError(f"{assignment!r} is not in the gradebook of {root}: "
-                               f"run `course build {assignment}` first") from None
+TamperDetected = tamper.TamperDetected
+SubmissionChangedError = TamperDetected  # the earlier name, kept for callers
+STATIC_GRADER = "course.grading.static_grading.GradeLiterals"
+SANITIZED = re.compile(r"Sanitizing .*?[/\\]submitted[/\\]([^/\\]+)[/\\]")
 
 
 @dataclass
@@ -79,141 +62,15 @@ class Outcome:
             log.warning("student %r: %s", self.student, reason)
 
 
-def submitted_students(assignment: str, root: Path) -> list[str]:
-    """Students with a submission folder for this assignment, sorted."""
-    submitted = Path(root) / "submitted"
-    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
-
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _source_cells(root: Path, assignment: str) -> dict[str, list]:
-    """Each notebook's source cells from the gradebook, as (grade_id, cell_type, locked, is_grade, source)."""
-    notebooks = {}
-    with Gradebook(db_url(root)) as gb:
-        for notebook in gb.find_assignment(assignment).notebooks:
-            grade_ids = {c.name for c in notebook.grade_cells} | {c.name for c in notebook.task_cells}
-            notebooks[notebook.name] = [
-                (c.name, c.cell_type, c.locked, c.name in grade_ids, without_regions(c.source, HIDDEN, MARK_SCHEME))
-                for c in notebook.source_cells]
-    return notebooks
-
-
-def _check_cells(outcome: Outcome, name: str, notebook, source_cells) -> None:
-    """Note every way the submitted cells differ from the released ones that matters for grading."""
-    submitted = {}
-    for cell in notebook.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id:
-            submitted[grade_id] = cell
-    for grade_id, cell_type, locked, graded, source in source_cells:
-        cell = submitted.get(grade_id)
-        what = ("task cell" if cell_type == "markdown" else "test cell") if graded and locked \
-            else ("read-only cell" if locked else "answer cell")
-        if cell is None:
-            if graded:
-                outcome.problem(f"{name}: {what} {grade_id!r} was deleted; put back from the gradebook")
-            elif locked:
-                outcome.problem(f"{name}: {what} {grade_id!r} was deleted and cannot be put back; "
-                                "cells that need it will fail")
-            else:
-                outcome.problem(f"{name}: {what} {grade_id!r} was deleted; the answers in it score zero")
-            continue
-        if cell.cell_type != cell_type:
-            outcome.problem(f"{name}: {what} {grade_id!r} was changed from {cell_type} to {cell.cell_type}; "
-                            f"changed back to {cell_type}")
-        if locked and cell.source.strip() != source.strip():
-            outcome.problem(f"{name}: {what} {grade_id!r} was edited; the original was put back from the gradebook")
-        if not locked and cell.cell_type == "code" and (extra := _code_besides_answers(cell.source)):
-            outcome.problem(f"{name}: {what} {grade_id!r} runs code besides answers ({extra!r}); "
-                            "graded as usual, but check its marks by hand")
-
-
-ANSWER_NAME = re.compile(r"q\d+\w*")
-
-
-def _code_besides_answers(source: str) -> str | None:
-    """The first line of an answer cell that is not ``qN... = <literal>``: code that could sway the tests."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
-                and isinstance(statement.targets[0], ast.Name) and ANSWER_NAME.fullmatch(statement.targets[0].id):
-            try:
-                ast.literal_eval(statement.value)
-                continue
-            except ValueError:
-                pass
-        return source.splitlines()[statement.lineno - 1].strip()[:80]
-    return None
-
-
-def _precheck(outcome: Outcome, folder: Path, source: dict[str, list]) -> bool:
-    """Check the notebooks are there and readable; False when nothing can be graded."""
-    gradeable = False
-    for name, cells in source.items():
-        path = folder / f"{name}.ipynb"
-        if not path.exists():
-            others = sorted(p.name for p in folder.glob("*.ipynb"))
-            if others:
-                outcome.problem(f"expected {path.name} but found {', '.join(others)} (renamed?); not graded, "
-                                f"scores zero — rename it to {path.name} and run autograde again to grade it")
-            else:
-                outcome.problem(f"no {path.name} in the submission; it scores zero")
-            continue
-        try:
-            notebook = nbformat.read(path, as_version=4)
-        except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError) as error:
-            outcome.problem(f"{path.name} is not a valid notebook file ({_short(error)}); it cannot be graded "
-                            "and scores zero")
-            return False
-        except Exception as error:  # noqa: BLE001 (any unreadable notebook is reported, never fatal)
-            outcome.problem(f"{path.name} could not be read ({_short(error)}); it cannot be graded and scores zero")
-            return False
-        _check_cells(outcome, name, notebook, cells)
-        gradeable = True
-    return gradeable
-
-
-def _short(error: Exception) -> str:
-    return f"{type(error).__name__}: {str(error).splitlines()[0][:150] if str(error) else ''}".rstrip(": ")
-
-
-def _review_graded(outcome: Outcome, folder: Path, source: dict[str, list], max_lines: int | None) -> None:
-    """Read the graded notebooks and log errors, timeouts, cut output and answers in the wrong form."""
-    for name in source:
-        path = folder / f"{name}.ipynb"
-        if not path.exists():
-            continue
-        wrong_form = []
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            meta = cell.metadata.get("nbgrader", {})
-            grade_id = meta.get("grade_id", "an unnamed cell")
-            is_test = meta.get("grade") and not meta.get("solution")
-            for output in cell.outputs:
-                if output.output_type == "error":
-                    if output.ename == FORMAT_ERROR:
-                        wrong_form.append(re.match(r"\S+", output.evalue).group(0) if output.evalue else grade_id)
-                    elif output.ename in TIMEOUT_ERRORS:
-                        outcome.problem(f"{name}: cell {grade_id!r} ran past the time limit and was stopped")
-                    elif not is_test:
-                        outcome.problem(f"{name}: cell {grade_id!r} raised {output.ename}: "
-                                        f"{output.evalue.splitlines()[0][:120] if output.evalue else ''}".rstrip())
-                    else:
-                        outcome.problem(f"{name}: test cell {grade_id!r} failed with {output.ename}; it scores zero")
-                elif output.output_type == "stream" and "Output truncated" in output.text:
-                    outcome.problem(f"{name}: cell {grade_id!r} printed too much; output cut to "
-                                    f"{max_lines or 'the limit of'} lines")
-        if wrong_form:
-            outcome.problem(f"{name}: {len(wrong_form)} answer(s) missing or in the wrong form "
-                            f"({', '.join(dict.fromkeys(wrong_form))}); they score zero")
+def require_static_grading(root: Path) -> None:
+    """Refuse to grade with settings that would run student code to score it."""
+    config = course_config(root)
+    chosen = [getattr(p, "__module__", "") + "." + getattr(p, "__name__", "") if not isinstance(p, str) else p
+              for p in config.get("Autograde", {}).get("autograde_preprocessors", [])]
+    if STATIC_GRADER not in chosen or any(p.rsplit(".", 1)[-1] == "Execute" for p in chosen):
+        raise GradingError(f"{Path(root) / 'nbgrader_config.py'} does not grade statically: its "
+                           f"c.Autograde.autograde_preprocessors must list {STATIC_GRADER!r} and not nbgrader's "
+                           "Execute (copy the setting from the course's nbgrader_config.py)")
 
 
 def _zero(root: Path, assignment: str, student: str) -> None:
@@ -229,18 +86,14 @@ def _zero(root: Path, assignment: str, student: str) -> None:
         gb.db.commit()
 
 
-def _score(root: Path, assignment: str, outcome: Outcome) -> None:
+def _scores(root: Path, assignment: str, outcomes: list[Outcome]) -> None:
     with Gradebook(db_url(root)) as gb:
-        try:
-            submission = gb.find_submission(assignment, outcome.student)
-        except MissingEntry:
-            return
-        outcome.score, outcome.max_score = submission.score, submission.max_score
-
-
-def _worth_retrying(output: str) -> bool:
-    """A failure of the machine rather than the submission: a busy gradebook, or nbgrader failing to start."""
-    return "database is locked" in output or "Sanitizing" not in output
+        for outcome in outcomes:
+            try:
+                submission = gb.find_submission(assignment, outcome.student)
+            except MissingEntry:
+                continue
+            outcome.score, outcome.max_score = submission.score, submission.max_score
 
 
 def _last_error(output: str) -> str:
@@ -251,96 +104,168 @@ def _last_error(output: str) -> str:
     return errors[-1][:200] if errors else "no error message"
 
 
-def grade_student(assignment: str, student: str, root: Path, *, extra_args=(), time_limit: float = 600,
-                  max_lines: int | None = None) -> Outcome:
-    """Grade one submission with ``nbgrader autograde``; any failure becomes a logged, deliberate zero."""
-    outcome = Outcome(student)
-    folder = root / "submitted" / student / assignment
-    before = _hashes(folder)
-    source = _source_cells(root, assignment)
-    if _precheck(outcome, folder, source):
-        args = ["autograde", assignment, f"--student={student}", "--force", *extra_args]
-        result = None
-        for attempt in range(3):
-            try:
-                result = nbgrader(args, root, timeout=time_limit)
-            except subprocess.TimeoutExpired:
-                outcome.problem(f"grading took longer than {time_limit:g} s and was stopped; it scores zero")
-                break
-            if result.returncode == 0 or attempt == 2 or not _worth_retrying(result.stdout):
-                break
-            time.sleep(1 + attempt)
-        graded = root / "autograded" / student / assignment
-        if result is not None and result.returncode == 0 and graded.exists():
-            _review_graded(outcome, graded, source, max_lines)
-        else:
-            if result is not None:
-                outcome.problem(f"nbgrader could not grade it ({_last_error(result.stdout)}); it scores zero")
-            outcome.status = "zero"
-    else:
-        outcome.status = "zero"
-    if outcome.status == "zero":
-        _zero(root, assignment, student)
-        stale = root / "autograded" / student / assignment
-        if stale.exists():  # an earlier run's graded copy must not become this run's feedback
-            shutil.rmtree(stale)
-    _score(root, assignment, outcome)
-    if _hashes(folder) != before:
-        raise SubmissionChangedError(f"the submitted files of {student!r} changed during grading: {folder}")
-    return outcome
+def _by_student(output: str) -> dict[str, str]:
+    """nbgrader's output cut into each student's part (it logs ``Sanitizing .../submitted/STUDENT/...``)."""
+    parts: dict[str, list[str]] = {}
+    current = None
+    for line in output.splitlines():
+        if match := SANITIZED.search(line):
+            current = match.group(1)
+        if current is not None:
+            parts.setdefault(current, []).append(line)
+    return {student: "\n".join(lines) for student, lines in parts.items()}
 
 
-def _progress(stream: TextIO | None, done: int, total: int, student: str) -> None:
+class _Progress:
     """A bar redrawn in place on a terminal; one line per student otherwise (a log file, CI)."""
-    if stream is None:
-        return
-    width = 30
-    filled = width * done // max(total, 1)
-    line = f"Autograding [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {student[:20]}"
-    if stream.isatty():
-        stream.write(f"\r{line:<80}" + ("\n" if done == total else ""))
-    else:
-        stream.write(line + "\n")
-    stream.flush()
+
+    def __init__(self, stream: TextIO | None, total: int):
+        self.stream, self.total, self.done = stream, total, 0
+        self.draw("")
+
+    def draw(self, student: str) -> None:
+        if self.stream is None:
+            return
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        line = f"Autograding [{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} {student[:20]}"
+        if self.stream.isatty():
+            self.stream.write(f"\r{line:<80}" + ("\n" if self.done == self.total else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def step(self, student: str) -> None:
+        self.done = min(self.total, self.done + 1)
+        self.draw(student)
+
+    def line(self, text: str) -> None:
+        if (match := SANITIZED.search(text)) is not None:
+            self.step(match.group(1))
 
 
-def _clear(stream: TextIO | None) -> None:
-    if stream is not None and stream.isatty():
-        stream.write("\r" + " " * 80 + "\r")
+class _Collect(logging.Handler):
+    """Keeps nbgrader's log lines of one run, and moves the progress bar as each student starts."""
+
+    def __init__(self, progress: _Progress):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = record.getMessage()
+        if record.exc_info:
+            line += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        self.lines.append(line)
+        self.progress.line(line)
+
+
+def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, progress: _Progress) -> dict[str, str]:
+    """nbgrader's own Autograde converter, with the course's settings, in this process (it has nbgrader loaded
+    already; a fresh ``nbgrader`` process would pay seconds to import it again). No student code runs, so
+    nothing here can hang or escape. Returns each student's part of nbgrader's log."""
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import NbGraderException
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import KVArgParseConfigLoader
+    from traitlets.log import get_logger
+
+    config = course_config(root)
+    config.merge(KVArgParseConfigLoader(list(extra_args)).load_config())
+    config.CourseDirectory.root = str(root)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    others = sorted(set(submitted_students(assignment, root)) - set(students))
+    coursedir.student_id = students[0] if len(students) == 1 else "*"
+    coursedir.student_id_exclude = ",".join(others)
+    logger = get_logger()
+    handler = _Collect(progress)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # nbgrader's lines are kept here; the course logs its own, one per problem
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's session handling, harmless
+            converter = Autograde(coursedir=coursedir, config=config)
+            converter.force, converter.create_student = True, True
+            converter.start()
+    except NbGraderException:
+        pass  # the failed students have no graded copy; their part of the log says why
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+    output = "\n".join(handler.lines)
+    parts = _by_student(output)
+    return {student: parts.get(student, output) for student in students}
 
 
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,
-                     workers: int | None = None, extra_args=(), time_limit: float = 600,
-                     max_lines: int | None = None, progress: TextIO | None | str = "stderr") -> list[Outcome]:
+                     extra_args=(), max_lines: int | None = None, progress: TextIO | None | str = "stderr",
+                     workers: int | None = None) -> list[Outcome]:
     """Autograde every submission of ``assignment`` in ``root``; one bad submission never stops the rest.
 
-    ``extra_args`` go to each ``nbgrader autograde`` (e.g. ``--Execute.timeout=5``); ``time_limit`` caps a
-    whole submission in seconds. Returns one ``Outcome`` per student, sorted by student id.
+    ``extra_args`` are nbgrader settings as on its command line (``--LimitOutput.max_lines=50``). ``workers``
+    is accepted from earlier callers and has no effect: the cohort is graded in one pass. Returns one
+    ``Outcome`` per student, sorted by student id. Raises ``TamperDetected`` if anything that must not change
+    did.
     """
     if progress == "stderr":
         progress = sys.stderr
     root = Path(root).resolve()
     require_assignment(assignment, root)
-    students = students if students is not None else submitted_students(assignment, root)
-    workers = workers or min(4, os.cpu_count() or 1)
-    outcomes = []
-    _progress(progress, 0, len(students), "")
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(grade_student, assignment, s, root, extra_args=extra_args, time_limit=time_limit,
-                               max_lines=max_lines): s for s in students}
-        for done, future in enumerate(as_completed(futures), start=1):
-            student = futures[future]
+    require_static_grading(root)
+    students = sorted(students if students is not None else submitted_students(assignment, root))
+    cells = released_cells(db_url(root), assignment)
+    before = tamper.snapshot(root, assignment, graded=students)
+    outcomes = {s: Outcome(s) for s in students}
+    bar = _Progress(progress, len(students))
+    gradeable = []
+    for student in students:
+        folder = root / "submitted" / student / assignment
+        stale = root / "autograded" / student / assignment
+        if stale.exists():  # an earlier run's graded copy must never become this run's feedback
+            shutil.rmtree(stale)
+        ok, problems = read_submission(folder, cells, root / "assignments" / assignment)
+        for reason in problems:
+            outcomes[student].problem(reason)
+        if ok:
+            gradeable.append(student)
+        else:
+            outcomes[student].status = "zero"
+            bar.step(student)
+    if gradeable:
+        outputs = _run_nbgrader(assignment, root, gradeable, extra_args, bar)
+        for student in gradeable:
+            graded = root / "autograded" / student / assignment
+            if graded.exists():
+                for reason in review_graded(graded, cells, max_lines):
+                    outcomes[student].problem(reason)
+            else:
+                outcomes[student].problem(f"nbgrader could not grade it ({_last_error(outputs[student])}); "
+                                          "it scores zero")
+                outcomes[student].status = "zero"
+    for outcome in outcomes.values():
+        if outcome.status == "zero":
             try:
-                outcomes.append(future.result())
-            except SubmissionChangedError:
-                raise
+                _zero(root, assignment, outcome.student)
             except Exception as error:  # noqa: BLE001 (one student's failure must not stop the cohort)
-                outcome = Outcome(student, status="zero")
-                outcome.problem(f"grading failed unexpectedly ({_short(error)}); it scores zero")
-                _zero(root, assignment, student)
-                outcomes.append(outcome)
-            if outcomes[-1].problems:
-                _clear(progress)
-                outcomes[-1].log()
-            _progress(progress, done, len(students), student)
-    return sorted(outcomes, key=lambda o: o.student)
+                outcome.problem(f"could not record its zero ({short(error)})")
+    _scores(root, assignment, list(outcomes.values()))
+    if progress is not None and progress.isatty():
+        progress.write("\r" + " " * 80 + "\r")
+    for outcome in outcomes.values():
+        outcome.log()
+    differences = tamper.changes(before, tamper.snapshot(root, assignment, graded=students))
+    if differences:
+        alert = tamper.alert_file(root, assignment)
+        alert.parent.mkdir(exist_ok=True)
+        alert.write_text("\n".join(differences) + "\n", encoding="utf-8")
+        for line in differences:
+            log.error("tampering: %s", line)
+        raise TamperDetected(f"{len(differences)} thing(s) changed that grading must never change (listed in "
+                             f"{alert}); check them, then delete that file and grade again: "
+                             + "; ".join(differences[:3]))
+    return [outcomes[s] for s in students]
+

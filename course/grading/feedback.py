@@ -9,7 +9,6 @@ points, and keeps a format message, which only says what form the answer should 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -63,9 +62,16 @@ class HideHiddenTests(NbGraderPreprocessor):
         return cell, resources
 
 
-def generate_feedback(assignment: str, root: Path, *, student: str | None = None) -> subprocess.CompletedProcess:
-    """Run ``nbgrader generate_feedback`` in the course folder (its config hides the hidden tests)."""
-    command = [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--force"]
-    if student:
-        command.append(f"--student={student}")
-    return subprocess.run(command, cwd=root, capture_output=True, text=True)
+def generate_feedback(assignment: str, root: Path, *, student: str | None = None,
+                      timeout: float = 1800) -> subprocess.CompletedProcess:
+    """Run ``nbgrader generate_feedback`` in the course folder (its config hides the hidden tests), through the
+    one nbgrader runner. Refuses while a tamper alert for the assignment stands (see ``tamper``)."""
+    from course.grading.nbgrader_run import GradingError, nbgrader
+    from course.grading.tamper import alert_file
+
+    alert = alert_file(root, assignment)
+    if alert.exists():
+        raise GradingError(f"grading of {assignment} found tampering (see {alert}); no feedback until a trainer "
+                           "has checked it, deleted that file and graded again")
+    args = ["generate_feedback", assignment, "--force"] + ([f"--student={student}"] if student else [])
+    return nbgrader(args, Path(root), timeout=timeout)

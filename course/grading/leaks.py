@@ -1,4 +1,10 @@
-"""Check that nothing students receive (release, feedback) holds a solution, hidden test or mark scheme."""
+"""Check that nothing students receive (release, feedback, the exchange) holds a solution, hidden test or key.
+
+Two searches: whole lines (a hidden-test or mark-scheme line copied as it is), and each hidden-test statement
+with its key in it (``score_ids(answer, ["none"], points=2)``) with all spacing removed, in the text a student
+would see: every string of a notebook (cells and outputs, JSON escapes undone) and the text of an HTML page.
+So a key printed by code, escaped in JSON or split across HTML tags is still found.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ import nbformat
 
 from course.grading.regions import HIDDEN, MARK_SCHEME, MARKERS, SOLUTION, region_lines
 
-__all__ = ["Leak", "find_leaks", "secret_lines"]
+__all__ = ["Leak", "find_leaks", "key_statements", "keys_in", "secret_lines"]
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -42,6 +48,58 @@ def secret_lines(source_notebook: Path, *, solutions: bool = True) -> set[str]:
     return {line for line in lines if len(line) >= 8}
 
 
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def key_statements(source_notebook: Path, *, solutions: bool = True) -> set[str]:
+    """Each hidden-test statement (and solution statement when asked), all spacing removed: a key in its
+    context. Statements too short to be telling (under 12 characters) are left out."""
+    import ast
+
+    regions = [HIDDEN] + ([SOLUTION] if solutions else [])
+    found = set()
+    for cell in nbformat.read(source_notebook, as_version=4).cells:
+        for region in regions:
+            text = "\n".join(region_lines(cell.source, region))
+            try:
+                statements = [ast.get_source_segment(text, s) or "" for s in ast.parse(text).body]
+            except SyntaxError:
+                statements = text.splitlines()
+            found |= {_compact(s) for s in statements if not s.lstrip().startswith(("import ", "from "))}
+    return {s for s in found if len(s) >= 12}
+
+
+def keys_in(text: str, keys: set[str]) -> list[str]:
+    """The key statements (from ``key_statements``) that ``text`` shows, as written or escaped once more, as
+    when a notebook's JSON is printed as text."""
+    compact = _compact(text)
+    return sorted(k for k in keys if k in compact or json.dumps(k)[1:-1] in compact)
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return ["".join(value)] if all(isinstance(v, str) for v in value) else \
+            [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+def _seen(path: Path, raw: str) -> str:
+    """The text a student would see in a file: a notebook's strings, an HTML page's text, else the file."""
+    if path.suffix == ".ipynb":
+        try:
+            return "\n".join(_strings(json.loads(raw)))
+        except json.JSONDecodeError:
+            return raw
+    if path.suffix in {".html", ".htm"}:
+        return html.unescape(TAG.sub("", raw))
+    return raw
+
+
 def _text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".ipynb":
@@ -63,10 +121,16 @@ def find_leaks(folder: Path, source_notebooks: list[Path], *, solutions: bool = 
     """
     secrets = set().union(*(secret_lines(s, solutions=solutions) for s in source_notebooks)) if source_notebooks \
         else set()
+    keys = set().union(*(key_statements(s, solutions=solutions) for s in source_notebooks)) if source_notebooks \
+        else set()
     leaks = []
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and not p.is_symlink()):
         text = _text(path)
         normal = {_normal(line) for line in text.splitlines()}
         leaks += [Leak(path, f"nbgrader marker {marker!r}") for marker in MARKERS if marker in text]
-        leaks += [Leak(path, f"secret line {line!r}") for line in sorted(secrets & normal)]
+        lines = sorted(secrets & normal)
+        leaks += [Leak(path, f"secret line {line!r}") for line in lines]
+        seen = _seen(path, text if path.suffix != ".ipynb" else path.read_text("utf-8", "replace"))
+        leaks += [Leak(path, f"answer key {key!r}") for key in keys_in(seen, keys)
+                  if not any(_compact(line) == key for line in lines)]
     return leaks

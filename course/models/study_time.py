@@ -25,10 +25,12 @@ import nbformat
 
 from course.content import Content, Record, load_content
 
-__all__ = ["READING_WORDS_PER_MINUTE", "ActivityTime", "ModuleTime", "UnknownActivity", "describe",
+__all__ = ["READING_WORDS_PER_MINUTE", "TOLERANCE", "ActivityTime", "ModuleTime", "UnknownActivity", "describe",
            "module_time", "notebooks_directory", "words"]
 
 READING_WORDS_PER_MINUTE = 180
+# How far a module's stated minutes (modules.yaml) may be from the derived time before they count as wrong.
+TOLERANCE = 0.25
 # Minutes for each thing a learner does, on top of reading any situation it describes at the same speed.
 QUESTION = 1.0          # read the question and its options, choose, check, read the feedback
 TICK_ALL = 2.0          # a tick-all-that-apply question: every option is its own decision
@@ -49,7 +51,8 @@ def notebooks_directory() -> Path:
 
 
 def words(text: str) -> int:
-    """Words a reader reads: markdown links, URLs, code and table rules are left out."""
+    """Words a reader reads: HTML tags, markdown link targets, URLs, code and table rules are left out."""
+    text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)
     text = re.sub(r"https?://\S+|`[^`]*`", " ", text)
     return len(_WORD.findall(text))
@@ -87,6 +90,10 @@ class ModuleTime:
     @property
     def minutes(self) -> float:
         return self.reading_minutes + sum(a.minutes for a in self.activities)
+
+    def gap(self, stated: int) -> float:
+        """How far ``stated`` minutes are from the derived time, as a fraction of it (+0.1: 10% over)."""
+        return (stated - self.minutes) / self.minutes
 
     @property
     def rounded(self) -> int:
@@ -152,9 +159,12 @@ def _per_record(collection: str, each: float, noun: str):
 
 
 def _contacts(collection: str):
-    def count(content: Content, module: str, *_, **__) -> ActivityTime:
-        text = " ".join(f"{c.name} {c.how} {c.when}" for c in content[collection])
-        return ActivityTime(collection, reading(text), f"{len(content[collection])} contacts to read")
+    def count(content: Content, module: str, urgency: str | None = None, topic: str | None = None,
+              **__) -> ActivityTime:
+        shown = [c for c in content[collection] if urgency in (None, c.get("urgency"))
+                 and (topic is None or topic in c.get("topics", ()))]
+        text = " ".join(f"{c.name} {c.how} {c.when}" for c in shown)
+        return ActivityTime(collection, reading(text), f"{len(shown)} contacts to read")
     return count
 
 
@@ -239,5 +249,5 @@ def describe() -> str:
             f"readers of English as an additional language), plus {QUESTION:g} minute for each question "
             f"({TICK_ALL:g} for a tick-all-that-apply question) after reading its situation, {SORT_ITEM:g} minute for "
             f"each cue to sort, {REFLECTION:g} minutes for each reflection, {PLAN_AREA:g} minutes for each area of a "
-            f"plan, {EXPLORE:g} minutes for each figure or simulation to explore, and {ACCOUNT:g} minutes to draft "
-            "a reflective account, rounded to the nearest 5 minutes.")
+            f"plan, {EXPLORE:g} minutes for each figure or simulation to explore, and {ACCOUNT:g} minutes to fill in "
+            "the CPD reflective account, rounded to the nearest 5 minutes.")

@@ -76,7 +76,8 @@ class CpdRecordWidget(widgets.VBox):
         estimate = estimate_text(self.estimate.estimated_minutes)
         self.estimate_note = widgets.HTML(
             f"<p>Time spent, estimated from your activity: {html.escape(estimate)}. {html.escape(ESTIMATE_METHOD)} "
-            "If you know you spent longer (reading, or on another computer), put your own figure in the hours box.</p>")
+            "If you know you spent longer (reading, or on another computer), put your own figure in the hours box. "
+            f"{html.escape(self.estimate.planned_text)}</p>")
         self.status = widgets.HTML(live_region(self._saved_note(saved)))
         self.save_button.on_click(lambda _: self.save())
         self.export_button.on_click(lambda _: self.export())

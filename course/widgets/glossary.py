@@ -76,7 +76,8 @@ class GlossaryWidget(widgets.VBox):
         self.shown: list[Record] = []
         self.search.observe(lambda _: self.refresh(), names="value")
         self.topic.observe(lambda _: self.refresh(), names="value")
-        super().__init__([widgets.HTML("<h3>Glossary</h3>"), self.search, self.topic, self.count, self.entries],
+        # No heading of its own: the glossary page's title (or a module's section) heads it.
+        super().__init__([self.search, self.topic, self.count, self.entries],
                          layout=widgets.Layout(max_width="820px"))
         self.add_class("sa-glossary")
         self.refresh()

@@ -33,6 +33,7 @@ def learner_support() -> widgets.HTML:
         if items:
             sections.append(f'<section class="sa-support-{group}"><h4>{html.escape(heading)}</h4><ul>{items}</ul>'
                             "</section>")
-    widget = widgets.HTML("<h3>Support for you</h3>" + "".join(sections), layout=widgets.Layout(max_width="820px"))
+    # No heading of its own: the page puts it under one ("Support for you"), so headings stay in order.
+    widget = widgets.HTML("".join(sections), layout=widgets.Layout(max_width="820px"))
     widget.add_class("sa-learner-support")
     return widget

@@ -57,5 +57,5 @@ def risk_vignettes(*, progress: Progress | None = None) -> VignetteWidget:
     items = [vignette_item(v, content["risk_factors"]) for v in vignettes]
     contacts = {c.id: c for c in content.get("signposting", ())}
     run = ActivityRun(keys.RISK_VIGNETTES, MODULE, items, noun="vignette", progress=progress or learner_progress())
-    return VignetteWidget(run, "When bonding is harder: case vignettes",
+    return VignetteWidget(run, f"{content.record('modules', MODULE).title}: case vignettes",
                           {v.id: [contacts[c] for c in v.get("contacts", ())] for v in vignettes})

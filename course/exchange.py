@@ -1,0 +1,29 @@
+"""nbgrader's exchange for a shared server, with each submission private to its student and the graders.
+
+nbgrader's own submit leaves a submission folder world-writable (0777), hidden only by an unguessable name. On a
+hub the inbound folder is set-group-id to the graders' group, so a new submission folder belongs to that group:
+this class closes the folder to everyone else (0770), so another student cannot enter it, read it or change it,
+even knowing its name. Files inside stay 0644: some (the timestamp) belong to the student's own group, and the
+graders reach them only through the folder, which nobody else can.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from nbgrader.exchange.default.submit import ExchangeSubmit
+
+__all__ = ["PrivateSubmit"]
+
+FOLDER_MODE = stat.S_IRWXU | stat.S_IRWXG
+FILE_MODE = stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+class PrivateSubmit(ExchangeSubmit):
+    """Submit as nbgrader does, then close the submission's folder to everyone but its student and the graders."""
+
+    def copy_files(self):
+        super().copy_files()
+        submission = os.path.join(self.inbound_path, self.assignment_filename)
+        self.set_perms(submission, fileperms=FILE_MODE, dirperms=FOLDER_MODE)

@@ -1,0 +1,94 @@
+"""Tamper evidence for a grading run: what must not change while a cohort is graded, hashed before and after.
+
+Covered: every submitted file (all students), the assignment's sources (they hold the keys), the gradebook
+rows of every student not being graded, and the course's folder in the exchange (what students fetch, submit
+and get back). A difference names the student (where there is one) and writes an alert that stops
+``course feedback`` until a trainer has looked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from course.grading.course_folder import exchange_folder
+from course.grading.nbgrader_run import db_url
+
+__all__ = ["ALERTS", "Snapshot", "TamperDetected", "alert_file", "changes", "snapshot"]
+
+ALERTS = "grading-alerts"
+
+
+class TamperDetected(RuntimeError):
+    """Something grading must never change did change: no grade or feedback can be trusted until checked."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    files: dict[str, str]
+    rows: dict[str, tuple]
+
+
+def _hash_files(folder: Path, label: str) -> dict[str, str]:
+    if not folder.exists():
+        return {}
+    return {f"{label}/{p.relative_to(folder)}": hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def _rows(root: Path, skip: set[str]) -> dict[str, tuple]:
+    rows = {}
+    with Gradebook(db_url(root)) as gb:
+        for assignment in gb.assignments:
+            for submission in gb.assignment_submissions(assignment.name):
+                student = submission.student.id
+                if student in skip:
+                    continue
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        rows[f"{student}/{assignment.name}/{notebook.name}/{grade.name}"] = (
+                            grade.auto_score, grade.manual_score, grade.extra_credit, grade.needs_manual_grade)
+    return rows
+
+
+def snapshot(root: Path, assignment: str, graded: list[str]) -> Snapshot:
+    """Hashes of everything that must not change while ``graded`` students' ``assignment`` is graded."""
+    root = Path(root)
+    files = _hash_files(root / "submitted", "submitted")
+    files |= _hash_files(root / "assignments" / assignment, f"assignments/{assignment}")
+    exchange = exchange_folder(root)
+    if exchange is not None:
+        files |= _hash_files(exchange, "exchange")
+    return Snapshot(files, _rows(root, set(graded)))
+
+
+def _student(key: str) -> str | None:
+    parts = key.split("/")
+    if parts[0] == "submitted" and len(parts) > 1:
+        return parts[1]
+    if parts[0] == "exchange" and len(parts) > 2 and parts[1] == "inbound":
+        return parts[2].split("+")[0]
+    return None
+
+
+def changes(before: Snapshot, after: Snapshot) -> list[str]:
+    """Each difference as one line, naming the student it concerns where there is one."""
+    lines = []
+    for key in sorted(before.files.keys() | after.files.keys()):
+        if before.files.get(key) != after.files.get(key):
+            what = "added" if key not in before.files else ("removed" if key not in after.files else "changed")
+            student = _student(key)
+            lines.append(f"{key} was {what}" + (f" (student {student!r})" if student else ""))
+    for key in sorted(before.rows.keys() | after.rows.keys()):
+        if before.rows.get(key) != after.rows.get(key):
+            lines.append(f"gradebook row {key} changed from {before.rows.get(key)} to {after.rows.get(key)} "
+                         f"(student {key.split('/')[0]!r}, not being graded)")
+    return lines
+
+
+def alert_file(root: Path, assignment: str) -> Path:
+    """Where an alert stops the release of feedback for ``assignment`` until a trainer removes it."""
+    return Path(root) / ALERTS / f"{assignment}.txt"

@@ -1,0 +1,8 @@
+"""nbgrader settings for every server in the course image (Kubernetes)."""
+
+c = get_config()  # noqa: F821
+
+# The exchange: a ReadWriteMany volume mounted in every learner's pod (see hub/k8s/config.yaml).
+c.Exchange.root = "/srv/nbgrader/exchange"
+c.CourseDirectory.course_id = "secure-attachment"
+c.ExchangeFactory.submit = "course.exchange.PrivateSubmit"

@@ -1,0 +1,78 @@
+"""Everything a trainer sets to serve the course to a cohort from one server (read by `make hub` and the hub).
+
+Copy this file, edit the copy and point `COURSE_HUB_SETTINGS=/path/to/your/settings.py` at it (or edit it in place
+on the server). Each setting says what it does; the defaults run the local demo on 127.0.0.1.
+"""
+
+# The course's name in nbgrader's exchange and the formgrader's address: /services/<COURSE_ID>/formgrader.
+COURSE_ID = "secure-attachment"
+
+# Where the software goes: a virtual environment (the hub, JupyterLab, nbgrader and the course) every user can run,
+# the module notebooks learners are given, and the installed hub settings. Readable by everyone, writable by root.
+INSTALL_DIR = "/opt/secure-attachment"
+
+# The course root: assignment sources (with solutions and hidden tests), the gradebook and students' submissions.
+# Owned by the grader account, readable and writable by the graders' group only; students cannot list it.
+COURSE_ROOT = "/srv/secure-attachment/course"
+
+# nbgrader's shared exchange, where assignments are released and submitted (created with nbgrader's documented
+# permissions; submissions are made readable by the graders' group only).
+EXCHANGE_ROOT = "/srv/nbgrader/exchange"
+
+# The hub's own state (its database, cookie secret, log, pid file, generated demo passwords). Root only.
+STATE_DIR = "/var/lib/secure-attachment-hub"
+
+# The Unix account that runs the formgrader service and owns the course root. Not a person: nobody logs in as it.
+GRADER_ACCOUNT = "grader-secure-attachment"
+# Unix group of everyone allowed to grade: they may open the formgrader and read the course root.
+GRADERS_GROUP = "course-graders"
+# Unix group of learners allowed to log in.
+LEARNERS_GROUP = "course-learners"
+
+# Trainers (Unix user names) who grade. They are put in GRADERS_GROUP and may open the formgrader.
+INSTRUCTORS = ["instructor"]
+# Hub admins can stop and start anyone's server and open it: leave empty unless you need it.
+ADMIN_USERS: list[str] = []
+
+# How people log in:
+#   "pam"    — their Unix user name and password on this server (the demo: `make hub` creates the accounts and
+#              prints their generated passwords once).
+#   "native" — NativeAuthenticator: learners sign up at /hub/signup, an admin approves them at /hub/authorize.
+#              Every approved name must also exist as a Unix user in LEARNERS_GROUP (`python3 hub/course_hub.py
+#              add-learner NAME`), because each learner's server runs as their own Unix user.
+#   "dummy"  — any password opens any account in the groups above. Only for a demo on 127.0.0.1: never in use.
+# For a university login (OAuth, LTI from the learning platform), set "custom" and configure the authenticator
+# in EXTRA_CONFIG below (see docs/hub.md).
+AUTHENTICATOR = "pam"
+
+# Where the hub listens. Keep 127.0.0.1 unless a TLS reverse proxy (nginx, Caddy) sits in front of it:
+# passwords must never cross a network unencrypted.
+HUB_IP = "127.0.0.1"
+HUB_PORT = 8000
+# Internal ports on 127.0.0.1: the hub's API, the proxy's API and the formgrader service.
+HUB_API_PORT = 8081
+PROXY_API_PORT = 8001
+FORMGRADER_PORT = 9999
+
+# Where a learner lands after logging in. The module notebooks are copied into NOTEBOOK_FOLDER in their home on
+# first start (new modules are added on later starts; their edited copies are never overwritten).
+NOTEBOOK_FOLDER = "secure-attachment"
+DEFAULT_URL = "/lab/tree/secure-attachment/00_start_here.ipynb"
+# True: learners land on learner mode instead (the modules as web pages, no code on screen, through Voilà in
+# their own server; JupyterLab stays at /user/NAME/lab). DEFAULT_URL is then not used. See docs/hub.md.
+LEARNER_MODE = False
+
+# Gradebook: empty for SQLite (gradebook.db in the course root; fine for one grader). With more than one grader
+# marking at the same time use PostgreSQL, for example "postgresql+psycopg2://nbgrader@/gradebook?host=/run/postgresql".
+GRADEBOOK_URL = ""
+
+# Demo accounts `make hub` creates: this many students (student01, student02, ...) plus INSTRUCTORS.
+DEMO_STUDENTS = 10
+
+# Memory and CPU per learner's server (LocalProcessSpawner cannot enforce these; they are applied on Kubernetes).
+# docs/hub.md gives the measured memory of one learner's server.
+MEM_LIMIT = "1G"
+
+# Anything else for jupyterhub_config.py (c is JupyterHub's config object). Runs last, so it can override.
+EXTRA_CONFIG = """
+"""

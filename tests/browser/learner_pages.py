@@ -244,6 +244,8 @@ def answer_every_item_by_keyboard(keyboard: Keyboard, activity: Locator, widget)
                 if option.id in question.correct:
                     assert option.text in words, f"{item.id}: the right answer {option.text!r} is not named"
         if number < len(run.items) - 1:
+            # The buttons' new states follow the feedback from the kernel a moment later.
+            expect(activity.get_by_role("button", name=widget.next_button.description, exact=True)).to_be_enabled()
             keyboard.press("Tab")
             assert keyboard.focused()["name"] == widget.next_button.description, keyboard.focused()
             keyboard.press("Enter")

@@ -4,6 +4,7 @@ kernel gone. One Voilà server (the ``learner_server`` fixture) serves every tes
 
 from __future__ import annotations
 
+import ast
 import re
 import time
 from pathlib import Path
@@ -146,10 +147,22 @@ def test_text_is_16px_in_a_readable_column(module_page):
 # answer comes from the content, through the same activity built in Python over an empty progress store.
 
 
-def reflection_prompts(notebook: str) -> list[str]:
-    """The reflection prompts a page asks, from its code cells (``reflection("03-caregiver", ...)``)."""
-    return [m.group(1) for source in code_cells(REPO / "notebooks" / notebook)
-            for m in re.finditer(r"""reflection\(\s*["']([^"']+)["']""", source)]
+# What a page shows with nothing to complete (text and links, reached by the Tab-order test), and what module 02 and
+# 03 have keyboard tests of their own for, below.
+NOTHING_TO_COMPLETE = {"reference_list", "course_map", "learner_support"}
+TESTED_BELOW = {"cue_scenarios", "cue_sort", "self_care_plan"}
+
+
+def page_calls(notebook: str) -> list[tuple[str, tuple, dict]]:
+    """The course calls a page makes, in page order, with their arguments (``signposting(topic="crying")``)."""
+    calls = []
+    for source in code_cells(REPO / "notebooks" / notebook):
+        for node in ast.parse(source).body:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+                calls.append((call.func.id, tuple(ast.literal_eval(a) for a in call.args),
+                              {k.arg: ast.literal_eval(k.value) for k in call.keywords}))
+    return calls
 
 
 def answered_rightly(course_home, widget) -> None:
@@ -165,12 +178,13 @@ def complete(keyboard, page, server, widget) -> None:
     answered_rightly(server.course_home, widget)
 
 
-def reflect(keyboard, page, server, prompt: str, number: int, progress) -> None:
-    words = f"Typed by keyboard for {prompt}: I will wait for the baby's cue; then respond."
-    box = page.locator(".sa-reflection").nth(number)
-    write_by_keyboard(keyboard, box, words, reflection(prompt, "?", progress=progress).save_button.description)
+def reflect(keyboard, page, server, progress, prompt_id: str, prompt: str) -> None:
+    """Write a reflection and save it; it is in the progress store word for word."""
+    words = f"Typed by keyboard for {prompt_id}: I will wait for the baby's cue; then respond."
+    box = page.locator(".sa-reflection").filter(has_text=prompt)
+    write_by_keyboard(keyboard, box, words, reflection(prompt_id, prompt, progress=progress).save_button.description)
     box.locator("[role=status]").filter(has_text="✓").wait_for()
-    assert Progress(server.course_home).reflection(prompt).text == words
+    assert Progress(server.course_home).reflection(prompt_id).text == words
 
 
 def explore_patterns(keyboard, page, _server, _progress) -> None:
@@ -294,43 +308,52 @@ def search_glossary(keyboard, page, _server, _progress) -> None:
     assert terms() == expected
 
 
-def activity(factory, *args):
-    """A step that completes the activity ``factory(*args)`` builds."""
-    def step(keyboard, page, server, progress):
-        complete(keyboard, page, server, factory(*args, progress=progress))
-    step.__name__ = f"{factory.__name__}{args or ''}"
-    return step
+def activity(factory):
+    """The step that completes the activity ``factory(*args, **kwargs)`` builds, for a page's arguments."""
+    def with_arguments(*args, **kwargs):
+        def step(keyboard, page, server, progress):
+            complete(keyboard, page, server, factory(*args, **kwargs, progress=progress))
+        return step
+    return with_arguments
 
 
-# Each page's activities in the order the page shows them (module 02's have tests of their own below; module 03's
-# self-care plan too). Reflections follow the last step.
+def step_for(step):
+    """A step that takes no arguments from the page (the page calls it with none), or passes them on."""
+    return lambda *args, **kwargs: lambda *used: step(*used, *args, **kwargs)
+
+
+
+# How the keyboard test completes what each course call shows, given the page's own arguments.
 KEYBOARD_STEPS = {
-    "00": [activity(knowledge_check, "before")],
-    "01": [explore_patterns, activity(understanding_check, "01")],
-    "03": [lambda *step: check_signposting(*step, topic="crying"), activity(understanding_check, "03"),
-           activity(stress_scenarios)],
-    "04": [check_signposting, activity(risk_vignettes)],
-    "05": [activity(understanding_check, "05"), activity(claim_check), activity(partner_scenarios)],
-    "06": [activity(myth_or_fact), run_repair_simulator],
-    "07": [activity(knowledge_check, "after"), refresh_learning_record, keep_cpd_record],
-    "glossary": [search_glossary],
+    "knowledge_check": activity(knowledge_check), "understanding_check": activity(understanding_check),
+    "stress_scenarios": activity(stress_scenarios), "risk_vignettes": activity(risk_vignettes),
+    "claim_check": activity(claim_check), "partner_scenarios": activity(partner_scenarios),
+    "myth_or_fact": activity(myth_or_fact), "attachment_patterns": step_for(explore_patterns),
+    "signposting": step_for(check_signposting), "repair_simulator": step_for(run_repair_simulator),
+    "learning_record": step_for(refresh_learning_record), "cpd_record": step_for(keep_cpd_record),
+    "glossary": step_for(search_glossary), "reflection": step_for(reflect),
 }
+
+
+def test_every_activity_a_page_calls_for_has_a_keyboard_test():
+    """Does the keyboard test below know how to complete everything each page calls for (so none is missed)?"""
+    unknown = {page.notebook: sorted(name for name, _, _ in page_calls(page.notebook)
+                                     if name not in {*KEYBOARD_STEPS, *NOTHING_TO_COMPLETE, *TESTED_BELOW})
+               for page in PAGES}
+    assert {notebook: names for notebook, names in unknown.items() if names} == {}
 
 
 def test_every_activity_on_the_page_can_be_completed_by_keyboard(module_page, learner_server, tmp_path):
     """Can a learner, starting at the top of the page, complete each of its activities and reflections with the
     keyboard alone, see what they got right in words, and find every answer in their progress store?"""
-    module = module_page.module
-    steps = KEYBOARD_STEPS.get(module.id)
-    if steps is None:
-        pytest.skip(f"module {module.id}'s activities are tested by keyboard one by one below")
     keyboard = Keyboard(module_page.page).from_top()
-    for step in steps:
-        step(keyboard, module_page.page, learner_server, Progress(tmp_path / getattr(step, "__name__", "step")))
-    prompts = reflection_prompts(module.notebook)
-    assert module_page.page.locator(".sa-reflection").count() == len(prompts)
-    for number, prompt in enumerate(prompts):
-        reflect(keyboard, module_page.page, learner_server, prompt, number, Progress(tmp_path / prompt))
+    done = []
+    for number, (name, args, kwargs) in enumerate(page_calls(module_page.module.notebook)):
+        if name in KEYBOARD_STEPS:
+            step = KEYBOARD_STEPS[name](*args, **kwargs)
+            step(keyboard, module_page.page, learner_server, Progress(tmp_path / f"{number}-{name}"))
+            done.append(name)
+    assert done, "the page has nothing to complete"
     assert module_page.problems() == []
     assert sorted(keyboard.unseen) == [], "Tab reached these with no visible focus"
 

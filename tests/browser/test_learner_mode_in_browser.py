@@ -518,7 +518,7 @@ def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, le
         kept_open.page.get_by_role("button", name="Pressed").wait_for()
 
 
-def test_a_page_whose_kernel_has_gone_says_plainly_it_must_be_reloaded(browser, learner_server):
+def test_a_page_whose_kernel_has_gone_says_plainly_it_must_be_reloaded(browser, learner_server, screenshots):
     """When an open page's kernel is shut down, does the page say so in a visible alert, with a way to reload that
     works from the keyboard, after which the page works again?"""
     with learner_tab(browser, learner_server, learner_server.probe) as learner:
@@ -529,6 +529,7 @@ def test_a_page_whose_kernel_has_gone_says_plainly_it_must_be_reloaded(browser, 
         expect(alert).to_be_visible()
         box = alert.bounding_box()
         assert box and box["y"] < page.viewport_size["height"] and box["height"] > 20, "the alert is out of sight"
+        page.screenshot(path=screenshots / "learner-mode-kernel-gone.png")
         violations = serious_violations(page, "#sa-kernel-lost")
         assert violations == [], describe(violations)
         keyboard = Keyboard(page).from_top()

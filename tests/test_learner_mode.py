@@ -3,11 +3,8 @@ its limits (idle culling, a bound on kernels) are what the options say; each use
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,18 +16,14 @@ from urllib.parse import urlsplit
 import pytest
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from support.checkout import needs_checkout
+from support.coroutines import run_coroutine
+from support.servers import free_port, running, wait_until_answering
 
 from course.learner_mode import JUPYTER_DIR, TEMPLATE, ServerLimits, environment, voila_options
 from course.learner_mode.kernels import CourseKernelManager, TooManyPages
 from course.progress import course_home
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_page_past_the_bound_is_refused_with_a_plain_message(monkeypatch):
@@ -44,10 +37,10 @@ def test_a_page_past_the_bound_is_refused_with_a_plain_message(monkeypatch):
 
     monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
     monkeypatch.setattr(manager, "list_kernel_ids", lambda: ["first"])
-    assert asyncio.run(manager.start_kernel(kernel_name="python3")) == "new-kernel"
+    assert run_coroutine(manager.start_kernel(kernel_name="python3")) == "new-kernel"
     monkeypatch.setattr(manager, "list_kernel_ids", lambda: ["first", "second"])
     with pytest.raises(TooManyPages) as refused:
-        asyncio.run(manager.start_kernel(kernel_name="python3"))
+        run_coroutine(manager.start_kernel(kernel_name="python3"))
     assert refused.value.status_code == 503
     assert "You already have 2 course pages open. Close a course page you are not using" in refused.value.message
     assert started == [None]
@@ -92,10 +85,8 @@ def test_make_learn_serves_the_course_map_on_localhost_behind_a_token(tmp_path):
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "COURSE_HOME": str(tmp_path / "home"),
            "PYTHONUNBUFFERED": "1"}
     port = free_port()
-    server = subprocess.Popen(["make", "--no-print-directory", "learn", f"LEARN_ARGS=--no-browser --port {port}"],
-                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                              start_new_session=True)
-    try:
+    with running(["make", "--no-print-directory", "learn", f"LEARN_ARGS=--no-browser --port {port}"],
+                 cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as server:
         address, deadline = None, time.monotonic() + 90
         while address is None and time.monotonic() < deadline and server.poll() is None:
             line = server.stdout.readline()
@@ -112,12 +103,6 @@ def test_make_learn_serves_the_course_map_on_localhost_behind_a_token(tmp_path):
         assert "<title>Module 00: Start here</title>" in page and '<main id="course-page">' in page
         assert "from course import" not in page
         assert not re.search(r'(src|href)="(https?:)?//', page), "the page loads something from another host"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 class _Config:
@@ -154,27 +139,13 @@ def test_a_jupyter_server_with_the_hub_options_serves_learner_mode(tmp_path):
     command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
                f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True", *server_options()]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
-    try:
+    with running(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
         url = f"http://127.0.0.1:{port}/voila/render/notebooks/00_start_here.ipynb"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.25)
+        wait_until_answering(f"http://127.0.0.1:{port}/api/status?token={token}", server, 60)
         with urllib.request.urlopen(f"{url}?token={token}", timeout=120) as response:
             page = response.read().decode()
         assert "<title>Module 00: Start here</title>" in page and '<main id="course-page">' in page
         assert "How a notebook works" not in page, "a cell for JupyterLab only is on the page"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def test_a_page_past_the_kernel_bound_says_what_to_do(tmp_path):
@@ -194,17 +165,10 @@ def test_a_page_past_the_kernel_bound_says_what_to_do(tmp_path):
     env = environment({**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
                        "COURSE_HOME": str(tmp_path / "progress")})
     limits = ServerLimits(idle_seconds=600, check_every_seconds=60, max_kernels=1)
-    server = subprocess.Popen(server_command(folder, port, token, limits), env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
+    with running(server_command(folder, port, token, limits), env=env, stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL) as server:
         page = f"http://127.0.0.1:{port}/voila/render/probe.ipynb?token={token}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.25)
+        wait_until_answering(f"http://127.0.0.1:{port}/?token={token}", server, 60)
         with urllib.request.urlopen(page, timeout=120) as first:
             assert first.status == 200
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -213,9 +177,3 @@ def test_a_page_past_the_kernel_bound_says_what_to_do(tmp_path):
         assert refused.value.code == 503
         assert "You already have 1 course page open. Close a course page you are not using" in said
         assert not re.search(r'(src|href)="(https?:)?//', said), "the error page loads something from another host"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)

@@ -5,24 +5,16 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
-import time
 import urllib.request
 
 import pytest
 from support.checkout import NEEDS_CHECKOUT, REPO
+from support.servers import free_port, running, wait_until_answering
 
 pytestmark = [*NEEDS_CHECKOUT,
               pytest.mark.skipif(not (REPO / ".venv" / "bin" / "python").exists(),
                                  reason="make would create .venv: run `make lab` or `make test` once first")]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -35,28 +27,15 @@ def test_make_lab_serves_the_course(tmp_path):
     port, token = free_port(), secrets.token_hex(16)
     args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "COURSE_HOME": str(tmp_path / "home")}
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=REPO, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline, status = time.monotonic() + 90, None
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status, body = get(f"http://127.0.0.1:{port}/api/status?token={token}")
-                break
-            except OSError:
-                time.sleep(0.5)
-        assert status == 200, "JupyterLab did not answer within 90 seconds"
-        assert "started" in json.loads(body)
+    with running(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=REPO, env=env,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
+        answer = wait_until_answering(f"http://127.0.0.1:{port}/api/status?token={token}", server, 90)
+        assert answer is not None and answer[0] == 200, "JupyterLab did not answer within 90 seconds"
+        assert "started" in json.loads(answer[1])
         code, model = get(f"http://127.0.0.1:{port}/api/contents/00_start_here.ipynb?token={token}")
         assert code == 200 and json.loads(model)["type"] == "notebook"
         code, page = get(f"http://127.0.0.1:{port}/lab/tree/00_start_here.ipynb?token={token}")
         assert code == 200 and b"JupyterLab" in page
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def test_a_second_run_skips_the_install():

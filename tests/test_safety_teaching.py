@@ -34,6 +34,8 @@ TAUGHT = {
         ("bed-sharing after drugs or drowsy medicines", r"drowsy"),
         ("bed-sharing with a smoker", r"smoke"),
         ("bed-sharing with a baby born early or small", r"37 weeks.*2\.5 kg"),
+        ("a safer bed: pets and other children out", r"pets and other children out"),
+        ("a safer bed: no gap by the wall", r"trapped between the mattress and the wall"),
     ],
     "05": [
         ("T.I.C.K.S.", r"t\.i\.c\.k\.s\."),
@@ -148,3 +150,16 @@ def test_learner_gets_a_reason_for_every_option(module, progress):
             widget.next_button.click()
     assert checks == sum(len(i.questions[0].options) + i.questions[0].multiple for i in widget.run.items)
     assert len(progress.attempts(module=module)) == checks
+
+
+def test_every_option_that_suggests_a_sling_says_how_to_use_it_safely():
+    """Does every scenario option that suggests a sling remind the learner of T.I.C.K.S. in its text or feedback?"""
+    content = load_content()
+    suggesting = [(name, scenario.id, option) for name in ("scenarios", "stress_scenarios", "partner_scenarios")
+                  for scenario in content[name] for question in scenario.get("questions", ())
+                  for option in question.options if option.id == question.correct
+                  and re.search(r"\bsling", option.text, re.I)]
+    assert suggesting, "no keyed option suggests a sling"
+    missing = [(name, sid, o.id) for name, sid, o in suggesting
+               if not re.search(r"t\.i\.c\.k\.s\.", flat(f"{o.text} {o.feedback}"))]
+    assert missing == [], f"these keyed options suggest a sling without T.I.C.K.S.: {missing}"

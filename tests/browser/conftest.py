@@ -202,6 +202,13 @@ class LearnerServer:
     def page_url(self, notebook: str) -> str:
         return f"{self.url}/voila/render/{notebook}?token={self.token}"
 
+    def shut_down_kernel(self, kernel_id: str) -> None:
+        """Shut a kernel down through the server's REST API, as idle culling or a server admin would."""
+        request = urllib.request.Request(f"{self.url}/api/kernels/{kernel_id}", method="DELETE",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 204, response.status
+
     def kernel_running(self, kernel_id: str) -> bool:
         request = urllib.request.Request(f"{self.url}/api/kernels/{kernel_id}",
                                          headers={"Authorization": f"token {self.token}"})

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 from learner import NOT_RENDERED, VIEWPORT
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page, TimeoutError, expect
 
 READY_SECONDS = 90
 # What Voilà shows when a cell fails, besides a traceback.
@@ -77,11 +77,18 @@ class LearnerPage:
         found = [f"shows {m.group(0)!r}" for m in (NOT_RENDERED.search(shown), FAILED.search(shown)) if m]
         errors = self.page.locator("main [data-mime-type='application/vnd.jupyter.stderr']")
         found += [f"shows an error output: {errors.nth(i).inner_text()[:200]!r}" for i in range(errors.count())]
+        lost = self.kernel_lost_alert().inner_text().strip()
+        if lost:
+            found.append(f"says its kernel has gone: {lost[:120]!r}")
         expected = widget_calls(self.server.root / self.current_notebook())
         drawn = self.page.evaluate(f"() => {_SHOWN_WIDGETS}")
         if drawn != expected:
             found.append(f"{expected} widget(s) called for, {drawn} drawn")
         return found
+
+    def kernel_lost_alert(self) -> Locator:
+        """The alert the page shows when its kernel has gone (empty until then)."""
+        return self.page.locator("#sa-kernel-lost[role=alert]")
 
     def outside_requests(self) -> list[str]:
         """Requests to any host but the course's own server (data: and blob: stay in the page)."""
@@ -112,3 +119,144 @@ def learner_tab(browser: Browser, server, notebook: str) -> Iterator[LearnerPage
         yield LearnerPage(page, server, notebook).open()
     finally:
         context.close()
+
+
+# --- the learner's keyboard ----------------------------------------------------------------------------
+
+# What has the keyboard focus, and the name a screen reader would give it (its label, or a button's words).
+_FOCUSED_JS = """() => { const e = document.activeElement;
+  const said = (label) => { const copy = label.cloneNode(true);
+    copy.querySelectorAll('[aria-hidden=true], input, select, textarea').forEach(n => n.remove());
+    return copy.textContent; };
+  const label = (e.labels && e.labels.length ? said(e.labels[0]) : e.getAttribute('aria-label')) || '';
+  return {tag: e.tagName, type: e.type || '', text: (e.innerText || '').trim().slice(0, 200), value: e.value ?? '',
+          name: (label || e.innerText || '').trim().slice(0, 200),
+          seen: e === document.body || (s => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1)
+                                          || s.boxShadow !== 'none')(getComputedStyle(e))}; }"""
+TAB_LIMIT = 400
+
+
+class Keyboard:
+    """The learner's keyboard on one page: Tab, Shift+Tab, arrows, Space, Enter and typing, nothing else.
+
+    Where focus is, is only looked at (to know when to stop pressing Tab), never set, except that ``from_top``
+    puts it on the page's body, as a learner arriving on the page starts there."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.unseen: set[str] = set()  # controls Tab reached that showed no focus outline
+
+    def from_top(self) -> Keyboard:
+        self.page.evaluate("""() => { const body = document.body; body.tabIndex = -1; body.focus();
+                                      body.removeAttribute('tabindex'); window.scrollTo(0, 0); }""")
+        return self
+
+    def focused(self) -> dict:
+        return self.page.evaluate(_FOCUSED_JS)
+
+    def press(self, *keys: str) -> Keyboard:
+        for key in keys:
+            self.page.keyboard.press(key)
+        return self
+
+    def type(self, text: str) -> Keyboard:
+        self.page.keyboard.type(text, delay=2)
+        return self
+
+    def tab_until(self, test: str, arg=None, what: str = "", backwards: bool = False) -> dict:
+        """Press Tab (or Shift+Tab) until the JavaScript ``test`` of the focused element holds."""
+        key = "Shift+Tab" if backwards else "Tab"
+        path = []
+        for _ in range(TAB_LIMIT):
+            self.page.keyboard.press(key)
+            reached = self.page.evaluate(test, arg)
+            now = self.focused()
+            if not now["seen"]:
+                self.unseen.add(f"{now['tag']} {now['name'][:60]!r}")
+            if reached:
+                return now
+            path.append(now["name"][:40] or now["tag"])
+            if len(path) > 3 and len(set(path[-3:])) == 1 and now["tag"] == "BODY":
+                break
+        raise AssertionError(f"{key} never reached {what or test}; focus went through {path[-30:]}")
+
+    def tab_to(self, name: str, backwards: bool = False) -> dict:
+        """Tab to the control a screen reader would call ``name`` (its label, or a button's words)."""
+        return self.tab_until(f"name => ({_FOCUSED_JS})().name === name", name, repr(name), backwards)
+
+    def tab_into(self, element: Locator) -> dict:
+        """Tab forward to the first control inside ``element``."""
+        return self.tab_until("root => root.contains(document.activeElement) && document.activeElement !== root",
+                              element.element_handle(), f"a control in {element}")
+
+    def choose(self, option_ids: list[str], chosen: str) -> Keyboard:
+        """Choose ``chosen`` in a radio group the focus has just entered (its first option, none chosen yet)."""
+        position = option_ids.index(chosen)
+        self.press("Space" if position == 0 else "ArrowDown")
+        return self.press(*["ArrowDown"] * max(position - 1, 0))
+
+    def tick(self, option_ids: list[str], ticked) -> Keyboard:
+        """Tick ``ticked`` of a row of tick boxes, starting on the first; ends after the last box."""
+        for number, option in enumerate(option_ids):
+            if option in ticked:
+                self.press("Space")
+            if number < len(option_ids) - 1:
+                self.press("Tab")
+        return self
+
+
+def activity_on(page: Page, title: str) -> Locator:
+    """The course activity whose heading is ``title``."""
+    return page.locator(".sa-activity").filter(has=page.get_by_role("heading", name=title, exact=True))
+
+
+def answer_every_item_by_keyboard(keyboard: Keyboard, activity: Locator, widget) -> list[str]:
+    """Answer every item of an activity (``widget`` is the same activity built in Python: its items, its buttons'
+    words) rightly with the keyboard alone, from the first answer of the first item to the last check. Returns
+    the feedback the learner read, item by item; raises if any of it is not said to be right."""
+    run, said = widget.run, []
+    keyboard.tab_into(activity)
+    for number, item in enumerate(run.items):
+        expect(activity.locator("h4").first).to_have_text(item.title)
+        try:  # after Next, the widget puts the focus on the new item's first answer
+            keyboard.page.wait_for_function(
+                "root => root.contains(document.activeElement) && document.activeElement.tagName === 'INPUT'",
+                arg=activity.element_handle(), timeout=5_000)
+        except TimeoutError:
+            raise AssertionError(f"{item.id}: the focus is on {keyboard.focused()}, not on the first answer") from None
+        for question in item.questions:
+            options = [o.id for o in question.options]
+            if question.multiple:
+                keyboard.tick(options, question.correct)
+            else:
+                keyboard.choose(options, next(iter(question.correct)))
+            keyboard.press("Tab")
+        assert keyboard.focused()["name"] == widget.check_button.description, f"{item.id}: {keyboard.focused()}"
+        keyboard.press("Enter")
+        feedback = activity.locator("[role=status] .sa-feedback")
+        feedback.first.wait_for()
+        words = activity.locator("[role=status]").inner_text()
+        said.append(words)
+        marks = [f.inner_text().strip()[:1] for f in feedback.all()]
+        assert "✗" not in marks and marks.count("✓") >= len(item.questions), f"{item.id}: {words}"
+        for question in item.questions:
+            for option in question.options:
+                if option.id in question.correct:
+                    assert option.text in words, f"{item.id}: the right answer {option.text!r} is not named"
+        if number < len(run.items) - 1:
+            # The buttons' new states follow the feedback from the kernel a moment later.
+            expect(activity.get_by_role("button", name=widget.next_button.description, exact=True)).to_be_enabled()
+            keyboard.press("Tab")
+            assert keyboard.focused()["name"] == widget.next_button.description, keyboard.focused()
+            keyboard.press("Enter")
+    return said
+
+
+def write_by_keyboard(keyboard: Keyboard, box: Locator, words: str, save: str) -> None:
+    """Tab into ``box`` (a reflection or any form whose first field is a text box), type, and Tab on to the
+    ``save`` button and press Enter."""
+    where = keyboard.tab_into(box)
+    assert where["tag"] in {"TEXTAREA", "INPUT"}, where
+    keyboard.type(words)
+    keyboard.tab_to(save)
+    keyboard.press("Enter")

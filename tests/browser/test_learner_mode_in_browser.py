@@ -4,26 +4,58 @@ kernel gone. One Voilà server (the ``learner_server`` fixture) serves every tes
 
 from __future__ import annotations
 
+import ast
 import re
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 from accessibility import describe, serious_violations
-from learner_pages import code_cells, learner_tab
+from learner_pages import (
+    Keyboard,
+    activity_on,
+    answer_every_item_by_keyboard,
+    code_cells,
+    learner_tab,
+    write_by_keyboard,
+)
 from playwright.sync_api import expect
 
 from course.content import load_content
+from course.content.citations import COURSE_PAGES
 from course.progress import Progress
+from course.widgets.claim_check import claim_check
+from course.widgets.knowledge_check import knowledge_check
+from course.widgets.myth_or_fact import myth_or_fact
+from course.widgets.partner_scenarios import partner_scenarios
+from course.widgets.reflection import reflection
+from course.widgets.risk_vignettes import risk_vignettes
+from course.widgets.stress_scenarios import stress_scenarios
+from course.widgets.understanding_check import understanding_check
 
 pytestmark = pytest.mark.browser
 
+REPO = Path(__file__).resolve().parents[2]
 CONTENT = load_content()
 MODULES = CONTENT["modules"]
 READING_CUES = next(m for m in MODULES if m.id == "02")
 
 
-@pytest.fixture(scope="module", params=MODULES, ids=[f"{m.id}-{m.notebook.removesuffix('.ipynb')}" for m in MODULES])
+def course_page(notebook: str) -> SimpleNamespace:
+    """A course page that is not a module (the glossary), titled by its first heading."""
+    cells = nbformat.read(REPO / "notebooks" / notebook, as_version=4).cells
+    title = next(line[2:].strip() for c in cells if c.cell_type == "markdown" for line in c.source.splitlines()
+                 if line.startswith("# "))
+    return SimpleNamespace(id=notebook.removesuffix(".ipynb"), notebook=notebook, title=title)
+
+
+PAGES = [*MODULES, *(course_page(notebook) for notebook in COURSE_PAGES)]
+
+
+@pytest.fixture(scope="module", params=PAGES, ids=[f"{m.id}-{m.notebook.removesuffix('.ipynb')}".removeprefix(
+    "glossary-") for m in PAGES])
 def module_page(request, browser, learner_server, screenshots):
     """The module's page once ready, in its own tab, with a screenshot of all of it taken."""
     module = request.param
@@ -99,13 +131,233 @@ def test_text_is_16px_in_a_readable_column(module_page):
                          ".jupyter-button)").evaluate_all(
         "els => [...new Set(els.map(e => getComputedStyle(e).fontSize))]")
     assert sizes == ["16px"], sizes
-    characters = page.locator("main .jp-RenderedMarkdown p").first.evaluate("""p => {
+    # Measured on the page's longest paragraph: a short one (a line of bold words) says little about prose.
+    characters = page.locator("main .jp-RenderedMarkdown p").evaluate_all("""ps => {
+      const p = ps.reduce((a, b) => b.textContent.length > a.textContent.length ? b : a);
       const canvas = document.createElement('canvas').getContext('2d');
       canvas.font = getComputedStyle(p).font;
       const average = canvas.measureText(p.textContent).width / p.textContent.length;
       return p.getBoundingClientRect().width / average;
     }""")
     assert 55 <= characters <= 85, f"lines of about {characters:.0f} characters"
+
+
+# --- every other activity by keyboard alone ---------------------------------------------------------------
+# Each page is worked through from the top with Tab, Shift+Tab, the arrow keys, Space, Enter and typing; what to
+# answer comes from the content, through the same activity built in Python over an empty progress store.
+
+
+# What a page shows with nothing to complete (text and links, reached by the Tab-order test), and what module 02 and
+# 03 have keyboard tests of their own for, below.
+NOTHING_TO_COMPLETE = {"reference_list", "course_map", "learner_support"}
+TESTED_BELOW = {"cue_scenarios", "cue_sort", "self_care_plan"}
+
+
+def page_calls(notebook: str) -> list[tuple[str, tuple, dict]]:
+    """The course calls a page makes, in page order, with their arguments (``signposting(topic="crying")``)."""
+    calls = []
+    for source in code_cells(REPO / "notebooks" / notebook):
+        for node in ast.parse(source).body:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+                calls.append((call.func.id, tuple(ast.literal_eval(a) for a in call.args),
+                              {k.arg: ast.literal_eval(k.value) for k in call.keywords}))
+    return calls
+
+
+def answered_rightly(course_home, widget) -> None:
+    """Every question of every item reached the progress store, and its last answer there is right."""
+    last = {a.item: a for a in Progress(course_home).attempts(activity=widget.run.activity)}
+    wanted = {f"{item.id}/{q.id}" for item in widget.run.items for q in item.questions}
+    assert wanted <= last.keys(), f"not in the progress store: {sorted(wanted - last.keys())}"
+    assert [i for i in sorted(wanted) if not last[i].correct] == []
+
+
+def complete(keyboard, page, server, widget) -> None:
+    answer_every_item_by_keyboard(keyboard, activity_on(page, widget.title), widget)
+    answered_rightly(server.course_home, widget)
+
+
+def reflect(keyboard, page, server, progress, prompt_id: str, prompt: str) -> None:
+    """Write a reflection and save it; it is in the progress store word for word."""
+    words = f"Typed by keyboard for {prompt_id}: I will wait for the baby's cue; then respond."
+    box = page.locator(".sa-reflection").filter(has_text=prompt)
+    write_by_keyboard(keyboard, box, words, reflection(prompt_id, prompt, progress=progress).save_button.description)
+    box.locator("[role=status]").filter(has_text="✓").wait_for()
+    assert Progress(server.course_home).reflection(prompt_id).text == words
+
+
+def explore_patterns(keyboard, page, _server, _progress) -> None:
+    """Choose another study in the attachment-patterns explorer with the arrow keys."""
+    from course.widgets.attachment_patterns import attachment_patterns
+
+    widget = attachment_patterns()
+    studies = list(widget.studies.values())
+    explorer = page.locator(".sa-activity", has=page.locator("select"))
+    figure = explorer.locator("img").first
+    before = figure.get_attribute("src")
+    assert keyboard.tab_into(explorer)["tag"] == "SELECT"
+    keyboard.press("ArrowUp")  # from all studies side by side (the last choice) to the last study alone
+    explorer.locator("[role=status]").filter(has_text=studies[-1].label).wait_for()
+    expect(figure).not_to_have_attribute("src", before)
+    widget.study_control.value = studies[-1].id
+    assert widget.caption() in explorer.inner_text()
+
+
+def check_signposting(keyboard, page, _server, _progress, topic=None) -> None:
+    """The contacts are all there to read, and any link among them can be reached with Tab."""
+    shown = page.locator(".sa-signposting")
+    contacts = [c for c in CONTENT["signposting"] if topic is None or topic in c.get("topics", ())]
+    assert contacts and all(c.name in shown.inner_text() for c in contacts)
+    for link in range(shown.locator("a[href]").count()):
+        keyboard.tab_until("a => document.activeElement === a", shown.locator("a[href]").nth(link).element_handle())
+
+
+def run_repair_simulator(keyboard, page, _server, _progress) -> None:
+    """Move a slider with the arrow keys, then ask for a new interaction with Enter: the words follow."""
+    from course.models.repair import simulate
+    from course.widgets.repair_simulator import repair_simulator
+
+    widget = repair_simulator()
+    simulator = page.locator(".sa-activity", has=page.locator(".sa-slider"))
+    summary = simulator.locator("[role=status]")
+    keyboard.tab_to(widget.stress.label)
+    keyboard.press("ArrowRight")
+    stress = widget.stress.value + widget.stress.step
+    expected = simulate(widget.responsiveness.value, stress, widget.seed).summary
+    summary.filter(has_text=expected).wait_for()
+    keyboard.tab_to(widget.new_interaction_button.description)
+    keyboard.press("Enter")
+    expected = simulate(widget.responsiveness.value, stress, widget.seed + 1).summary
+    summary.filter(has_text=expected).wait_for()
+
+
+def keep_cpd_record(keyboard, page, server, progress) -> None:
+    """Fill in the CPD record's account, save it and export the PDF, all by keyboard; the PDF is where it says."""
+    from course import keys
+    from course.models.cpd import ReflectiveAccount
+    from course.widgets.cpd_record import cpd_record
+
+    widget = cpd_record(progress=progress)
+    form = page.locator(".sa-cpd-record")
+    words = {"name": "Sam Keyboard", "nature": "A self-paced course, read as web pages.",
+             "learned": "Babies pause and look away to rest.", "practice": "I wait for the baby to look back.",
+             "relevance": "It links to prioritising people."}
+    assert keyboard.tab_into(form)["name"] == widget.name.description
+    keyboard.type(words["name"])
+    for field in ("nature", "learned", "practice"):
+        keyboard.tab_to(getattr(widget, field).description)
+        keyboard.type(words[field])
+    first_theme = next(iter(widget.theme_boxes))
+    keyboard.tab_to(widget.theme_boxes[first_theme].description)
+    keyboard.press("Space")
+    keyboard.tab_to(widget.relevance.description)
+    keyboard.type(words["relevance"])
+    keyboard.tab_to(widget.save_button.description)
+    keyboard.press("Enter")
+    status = form.locator("[role=status]")
+    status.locator(".sa-right").wait_for()
+    saved = ReflectiveAccount.from_document(Progress(server.course_home).document(keys.REFLECTIVE_ACCOUNT))
+    assert {k: getattr(saved, k) for k in words} == words and saved.themes == (first_theme,)
+    keyboard.tab_to(widget.export_button.description)
+    keyboard.press("Enter")
+    link = status.get_by_role("link")
+    link.wait_for()
+    where = Path(status.locator("code").inner_text().strip())
+    assert where.is_relative_to(server.course_home) and where.read_bytes().startswith(b"%PDF"), where
+    keyboard.tab_until("a => document.activeElement === a", link.element_handle(), "the download link")
+
+
+def refresh_learning_record(keyboard, page, server, progress) -> None:
+    """Refresh the learning record with Enter: it now shows the knowledge check just done on this page."""
+    from course.models.cpd import knowledge_check_scores
+    from course.widgets.learning_record import learning_record
+
+    widget = learning_record(progress=progress)
+    record = page.locator(".sa-learning-record")
+    keyboard.tab_to(widget.refresh_button.description)
+    keyboard.press("Enter")
+    right, tried = knowledge_check_scores(Progress(server.course_home))["after"]
+    record.get_by_text(f"after the course, {right} of {tried} right first time").wait_for()
+
+
+def search_glossary(keyboard, page, _server, _progress) -> None:
+    """Type a term in the glossary's search box, then clear it and choose a topic with the arrow keys."""
+    from course.widgets.glossary import TOPICS, find_terms, glossary
+
+    widget = glossary()
+    entries = CONTENT["glossary"]
+    shown = page.locator(".sa-glossary")
+
+    def terms() -> list[str]:
+        return [t.inner_text().split("(also:")[0].strip() for t in shown.locator("dt").all()]
+
+    wanted = next(e for e in entries if len(e.term) >= 5)
+    assert keyboard.tab_into(shown)["name"] == widget.search.description
+    keyboard.type(wanted.term)
+    expected = [e.term for e in find_terms(entries, wanted.term)]
+    shown.locator("[role=status]").filter(has_text=f"Showing {len(expected)} of {len(entries)}").wait_for()
+    assert terms() == expected
+    keyboard.press("Control+A", "Backspace")
+    shown.locator("[role=status]").filter(has_text=f"Showing {len(entries)} of {len(entries)}").wait_for()
+    keyboard.tab_to(widget.topic.description)
+    keyboard.press("ArrowDown")
+    topic = list(TOPICS)[1]
+    expected = [e.term for e in find_terms(entries, "", topic)]
+    shown.locator("[role=status]").filter(has_text=f"Showing {len(expected)} of {len(entries)}").wait_for()
+    assert terms() == expected
+
+
+def activity(factory):
+    """The step that completes the activity ``factory(*args, **kwargs)`` builds, for a page's arguments."""
+    def with_arguments(*args, **kwargs):
+        def step(keyboard, page, server, progress):
+            complete(keyboard, page, server, factory(*args, **kwargs, progress=progress))
+        return step
+    return with_arguments
+
+
+def step_for(step):
+    """A step that takes no arguments from the page (the page calls it with none), or passes them on."""
+    return lambda *args, **kwargs: lambda *used: step(*used, *args, **kwargs)
+
+
+
+# How the keyboard test completes what each course call shows, given the page's own arguments.
+KEYBOARD_STEPS = {
+    "knowledge_check": activity(knowledge_check), "understanding_check": activity(understanding_check),
+    "stress_scenarios": activity(stress_scenarios), "risk_vignettes": activity(risk_vignettes),
+    "claim_check": activity(claim_check), "partner_scenarios": activity(partner_scenarios),
+    "myth_or_fact": activity(myth_or_fact), "attachment_patterns": step_for(explore_patterns),
+    "signposting": step_for(check_signposting), "repair_simulator": step_for(run_repair_simulator),
+    "learning_record": step_for(refresh_learning_record), "cpd_record": step_for(keep_cpd_record),
+    "glossary": step_for(search_glossary), "reflection": step_for(reflect),
+}
+
+
+def test_every_activity_a_page_calls_for_has_a_keyboard_test():
+    """Does the keyboard test below know how to complete everything each page calls for (so none is missed)?"""
+    unknown = {page.notebook: sorted(name for name, _, _ in page_calls(page.notebook)
+                                     if name not in {*KEYBOARD_STEPS, *NOTHING_TO_COMPLETE, *TESTED_BELOW})
+               for page in PAGES}
+    assert {notebook: names for notebook, names in unknown.items() if names} == {}
+
+
+def test_every_activity_on_the_page_can_be_completed_by_keyboard(module_page, learner_server, tmp_path):
+    """Can a learner, starting at the top of the page, complete each of its activities and reflections with the
+    keyboard alone, see what they got right in words, and find every answer in their progress store?"""
+    if module_page.module is READING_CUES:
+        pytest.skip("module 02's activities and reflection have keyboard tests of their own, below")
+    keyboard = Keyboard(module_page.page).from_top()
+    done = []
+    for number, (name, args, kwargs) in enumerate(page_calls(module_page.module.notebook)):
+        if name in KEYBOARD_STEPS:
+            step = KEYBOARD_STEPS[name](*args, **kwargs)
+            step(keyboard, module_page.page, learner_server, Progress(tmp_path / f"{number}-{name}"))
+            done.append(name)
+    assert done, "the page has nothing to complete"
+    assert module_page.problems() == []
+    assert sorted(keyboard.unseen) == [], "Tab reached these with no visible focus"
 
 
 # --- module 02 by keyboard alone, then on to the next module --------------------------------------------
@@ -131,7 +383,7 @@ def test_every_reading_cues_scenario_can_be_completed_by_keyboard(reading_cues, 
     """Can a learner answer every scenario of module 02 with Tab, the arrow keys, Space and Enter alone?"""
     page = reading_cues.page
     activity = page.locator(".sa-activity").filter(has=page.get_by_role("button", name=re.compile("^Next scenario")))
-    activity.get_by_role("radio").first.focus()  # the learner has tabbed into the activity
+    Keyboard(page).from_top().tab_into(activity)
     done = []
     expected = [s for s in CONTENT["scenarios"] if s.module == READING_CUES.id]
     for number in range(len(expected)):
@@ -176,7 +428,8 @@ def test_the_cue_sort_can_be_completed_by_keyboard(reading_cues, learner_server)
     cues = CONTENT["cue_sort"]
     groups = ["engagement", "disengagement"]
     buttons = sort.locator(".widget-toggle-button")
-    buttons.first.focus()
+    Keyboard(page).tab_into(sort)
+    assert page.evaluate("b => document.activeElement === b", buttons.first.element_handle())
     at = 0
     for number, cue in enumerate(cues):
         target = 2 * number + groups.index(cue.group)
@@ -197,8 +450,7 @@ def test_the_cue_sort_can_be_completed_by_keyboard(reading_cues, learner_server)
 def test_a_reflection_can_be_saved_by_keyboard(reading_cues, learner_server):
     """Can a learner type a reflection and save it with Tab and Enter, and find it in their progress?"""
     page = reading_cues.page
-    box = page.locator(".sa-reflection textarea")
-    box.focus()
+    assert Keyboard(page).tab_into(page.locator(".sa-reflection"))["tag"] == "TEXTAREA"
     words = "She looked away and yawned; I will pause sooner next time."
     page.keyboard.type(words, delay=5)
     page.keyboard.press("Tab")
@@ -214,7 +466,7 @@ def test_next_module_and_all_modules_links_lead_on_with_progress_current(reading
     following = MODULES[MODULES.index(READING_CUES) + 1]
     link = page.get_by_role("navigation", name="Modules").get_by_role("link", name=f"Module {following.id}: "
                                                                       f"{following.title}")
-    link.focus()
+    Keyboard(page).tab_until("a => document.activeElement === a", link.element_handle(), "the next-module link")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(following.notebook)))
     reading_cues.wait_until_ready()
@@ -244,7 +496,8 @@ def test_the_repair_simulator_redraws_when_its_slider_moves(browser, learner_ser
         figure = simulator.locator("img").first
         before = (figure.get_attribute("src"), simulator.inner_text())
         slider = simulator.locator(".sa-slider input[type=range]").first
-        slider.focus()
+        Keyboard(page).from_top().tab_into(simulator)
+        assert page.evaluate("s => document.activeElement === s", slider.element_handle())
         for _ in range(3):
             page.keyboard.press("ArrowRight")
         expect(figure).not_to_have_attribute("src", before[0], timeout=30_000)
@@ -267,37 +520,29 @@ def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, le
         kept_open.page.get_by_role("button", name="Pressed").wait_for()
 
 
-def test_a_tick_all_that_apply_question_can_be_answered_by_keyboard(browser, learner_server, tmp_path):
-    """Can a learner tick boxes with Tab and Space, choose with the arrow keys and check with Enter, in module
-    04's first case vignette, and is every answer saved as right?"""
-    from course.widgets.risk_vignettes import risk_vignettes
-
-    item = risk_vignettes(progress=Progress(tmp_path)).run.item  # the same first vignette the page shows
-    assert any(q.multiple for q in item.questions), "module 04's first vignette has no tick-all-that-apply question"
-    module = next(m for m in MODULES if m.id == "04")
-    with learner_tab(browser, learner_server, module.notebook) as learner:
-        page = learner.page
-        activity = page.locator(".sa-activity").filter(has=page.get_by_role("heading", name=item.title, exact=True))
-        activity.locator("input").first.focus()  # the learner has tabbed to the first answer
-        for question in item.questions:
-            if question.multiple:
-                for option in question.options:
-                    if option.id in question.correct:
-                        page.keyboard.press("Space")
-                    page.keyboard.press("Tab")
-            else:
-                position = [o.id for o in question.options].index(next(iter(question.correct)))
-                page.keyboard.press("Space" if position == 0 else "ArrowDown")
-                for _ in range(position - 1):
-                    page.keyboard.press("ArrowDown")
-                page.keyboard.press("Tab")
-        assert focused(page)["text"] == "Check answer"
-        page.keyboard.press("Enter")
-        expect(activity.locator(".sa-feedback").first).to_be_visible()
-        verdicts = [v.inner_text() for v in activity.locator(".sa-feedback").all()]
-        assert verdicts and all(v.startswith("✓") for v in verdicts), verdicts
-    recorded = [a for a in Progress(learner_server.course_home).attempts() if a.item.startswith(f"{item.id}/")]
-    assert len(recorded) == len(item.questions) and all(a.correct for a in recorded)
+def test_a_page_whose_kernel_has_gone_says_plainly_it_must_be_reloaded(browser, learner_server, screenshots):
+    """When an open page's kernel is shut down, does the page say so in a visible alert, with a way to reload that
+    works from the keyboard, after which the page works again?"""
+    with learner_tab(browser, learner_server, learner_server.probe) as learner:
+        page, alert = learner.page, learner.kernel_lost_alert()
+        assert alert.inner_text().strip() == ""
+        learner_server.shut_down_kernel(gone := learner.kernel_id())
+        expect(alert).to_contain_text(re.compile(r"\breload", re.IGNORECASE), timeout=15_000)
+        expect(alert).to_be_visible()
+        box = alert.bounding_box()
+        assert box and box["y"] < page.viewport_size["height"] and box["height"] > 20, "the alert is out of sight"
+        page.screenshot(path=screenshots / "learner-mode-kernel-gone.png")
+        violations = serious_violations(page, "#sa-kernel-lost")
+        assert violations == [], describe(violations)
+        keyboard = Keyboard(page).from_top()
+        keyboard.tab_until("() => document.activeElement.closest('#sa-kernel-lost') !== null",
+                           what="the alert's button")
+        with page.expect_navigation():
+            keyboard.press("Enter")
+        learner.wait_until_ready()
+        assert learner.kernel_id() != gone and alert.inner_text().strip() == ""
+        page.get_by_role("button", name="Press me").press("Enter")
+        page.get_by_role("button", name="Pressed").wait_for()
 
 
 def test_a_self_care_plan_can_be_written_and_saved_by_keyboard(browser, learner_server, tmp_path):
@@ -314,7 +559,8 @@ def test_a_self_care_plan_can_be_written_and_saved_by_keyboard(browser, learner_
     with learner_tab(browser, learner_server, module.notebook) as learner:
         page = learner.page
         plan = page.locator(".sa-self-care-plan")
-        plan.locator("input[type=checkbox]").first.focus()  # the learner has tabbed to the first idea
+        Keyboard(page).from_top().tab_into(plan)
+        assert focused(page)["type"] == "checkbox"
         page.keyboard.press("Space")
         for _ in widget.strategy_boxes[area.id]:
             page.keyboard.press("Tab")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import requests
+from support.coroutines import run_coroutine
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -98,7 +99,7 @@ class HubUser:
 
     def execute(self, kernel_id: str, code: str, timeout: float = 120) -> str:
         """Run code in the kernel over its websocket; return what it printed, or fail with its error."""
-        return asyncio.run(self._execute(kernel_id, code, timeout))
+        return run_coroutine(self._execute(kernel_id, code, timeout))
 
     async def _execute(self, kernel_id: str, code: str, timeout: float) -> str:
         ws_url = self.server.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"

@@ -233,7 +233,7 @@ def test_a_cohort_takes_the_course_and_a_graded_assignment_on_one_hub(hub, capsy
 
     with phase("collect, autograde, mark a written answer, release feedback"):
         check(teacher.formgrader("POST", COURSE_ID, f"assignment/{ASSIGNMENT}/collect"), "collect")
-        graded = as_grader(s, "course", "autograde", ASSIGNMENT, "--workers", "2")
+        graded = as_grader(s, "course", "autograde", ASSIGNMENT)
         submissions = check(teacher.formgrader("GET", COURSE_ID, f"submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}"),
                             "submissions").json()
         assert sorted(sub["student"] for sub in submissions) == sorted(STUDENTS), \

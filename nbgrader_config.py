@@ -22,6 +22,11 @@ c.CourseDirectory.root = str(HERE)
 # (on JupyterHub, the admin points it at the shared volume, usually /srv/nbgrader/exchange).
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(HERE / "exchange"))
 
+# Collect as nbgrader does, and record the hashes of each submission as collected (in grading-alerts/collected/,
+# which students never reach): `course autograde` and `course feedback` stop, naming the student, if a submission
+# changed after collect.
+c.ExchangeFactory.collect = "course.exchange.RecordingCollect"
+
 # Students' answer cells start with this line in place of the solution: what to do, in plain words.
 c.ClearSolutions.code_stub = {
     "python": "# ↑ Type your answers above, between the quotes or brackets, then press Shift+Enter."}

@@ -8,7 +8,9 @@ are read as literals and no student code runs. This runner adds what a trainer n
 - the rest are graded in one go by nbgrader's own Autograde converter, in this process (a fresh ``nbgrader``
   process per student, or even one per cohort, costs more than the grading), then each graded copy is read
   for answers in the wrong form;
-- everything that must not change (``tamper``) is hashed before and compared after; any difference stops
+- each submission is compared with its hashes from ``nbgrader collect`` (hashed at the start where collect
+  kept none), and everything that must not change (``tamper``) is hashed before and compared after; any
+  difference stops
   the run with ``TamperDetected``, names the student, and blocks ``course feedback``.
 """
 
@@ -20,6 +22,8 @@ import shutil
 import sys
 import traceback
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -31,6 +35,7 @@ from course.grading import tamper
 from course.grading.course_folder import course_config, released_cells, require_assignment, submitted_students
 from course.grading.inspection import read_submission, review_graded, short
 from course.grading.nbgrader_run import GradingError, db_url
+from course.grading.static_grading import pinned_cells
 
 __all__ = ["GradingError", "Outcome", "SubmissionChangedError", "TamperDetected", "autograde_cohort",
            "require_assignment", "require_static_grading", "submitted_students"]
@@ -160,7 +165,33 @@ class _Collect(logging.Handler):
         self.progress.line(line)
 
 
-def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, progress: _Progress) -> dict[str, str]:
+@contextmanager
+def _one_engine() -> Iterator[None]:
+    """nbgrader opens the gradebook a dozen times per student, each with a new SQLAlchemy engine whose cache
+    of compiled queries starts empty; during one cohort run they share one engine per gradebook, so each query
+    is compiled once (the gradebook, its sessions and its commits are unchanged)."""
+    import nbgrader.api
+    from sqlalchemy import create_engine
+
+    engines: dict = {}
+
+    def shared(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **options)
+        return engines[key]
+
+    nbgrader.api.create_engine = shared
+    try:
+        yield
+    finally:
+        nbgrader.api.create_engine = create_engine
+        for engine in engines.values():
+            engine.dispose()
+
+
+def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, progress: _Progress,
+                  cells: dict) -> dict[str, str]:
     """nbgrader's own Autograde converter, with the course's settings, in this process (it has nbgrader loaded
     already; a fresh ``nbgrader`` process would pay seconds to import it again). No student code runs, so
     nothing here can hang or escape. Returns each student's part of nbgrader's log."""
@@ -185,7 +216,7 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
     logger.setLevel(logging.INFO)
     logger.propagate = False  # nbgrader's lines are kept here; the course logs its own, one per problem
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), pinned_cells(assignment, cells), _one_engine():
             warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's session handling, harmless
             converter = Autograde(coursedir=coursedir, config=config)
             converter.force, converter.create_student = True, True
@@ -218,6 +249,11 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     require_static_grading(root)
     students = sorted(students if students is not None else submitted_students(assignment, root))
     cells = released_cells(db_url(root), assignment)
+    after_collect, unrecorded = tamper.since_collected(root, assignment, students)
+    if unrecorded:
+        log.warning("%d submission(s) have no record from `nbgrader collect` (collected before the course kept "
+                    "one, or copied in by hand); they are hashed now, at the start of grading: %s",
+                    len(unrecorded), ", ".join(unrecorded))
     before = tamper.snapshot(root, assignment, graded=students)
     outcomes = {s: Outcome(s) for s in students}
     bar = _Progress(progress, len(students))
@@ -236,7 +272,7 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
             outcomes[student].status = "zero"
             bar.step(student)
     if gradeable:
-        outputs = _run_nbgrader(assignment, root, gradeable, extra_args, bar)
+        outputs = _run_nbgrader(assignment, root, gradeable, extra_args, bar, cells)
         for student in gradeable:
             graded = root / "autograded" / student / assignment
             if graded.exists():
@@ -257,13 +293,9 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
         progress.write("\r" + " " * 80 + "\r")
     for outcome in outcomes.values():
         outcome.log()
-    differences = tamper.changes(before, tamper.snapshot(root, assignment, graded=students))
+    differences = after_collect + tamper.changes(before, tamper.snapshot(root, assignment, graded=students))
     if differences:
-        alert = tamper.alert_file(root, assignment)
-        alert.parent.mkdir(exist_ok=True)
-        alert.write_text("\n".join(differences) + "\n", encoding="utf-8")
-        for line in differences:
-            log.error("tampering: %s", line)
+        alert = tamper.write_alert(root, assignment, differences)
         raise TamperDetected(f"{len(differences)} thing(s) changed that grading must never change (listed in "
                              f"{alert}); check them, then delete that file and grade again: "
                              + "; ".join(differences[:3]))

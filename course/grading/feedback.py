@@ -65,11 +65,22 @@ class HideHiddenTests(NbGraderPreprocessor):
 def generate_feedback(assignment: str, root: Path, *, student: str | None = None,
                       timeout: float = 1800) -> subprocess.CompletedProcess:
     """Run ``nbgrader generate_feedback`` in the course folder (its config hides the hidden tests), through the
-    one nbgrader runner. Refuses while a tamper alert for the assignment stands (see ``tamper``)."""
+    one nbgrader runner. Refuses while a tamper alert for the assignment stands, or a submission differs from
+    what ``nbgrader collect`` recorded (see ``tamper``)."""
+    from course.grading.course_folder import submitted_students
     from course.grading.nbgrader_run import GradingError, nbgrader
-    from course.grading.tamper import alert_file
+    from course.grading.tamper import TamperDetected, alert_file, since_collected, write_alert
 
     alert = alert_file(root, assignment)
+    try:
+        changed, _ = since_collected(root, assignment, [student] if student else submitted_students(assignment, root))
+    except TamperDetected as error:
+        raise GradingError(str(error)) from error
+    if changed:
+        write_alert(root, assignment, changed)
+        raise GradingError(f"{len(changed)} submitted file(s) of {assignment} changed after `nbgrader collect` "
+                           f"(listed in {alert}); no feedback until a trainer has checked them, deleted that file "
+                           "and graded again: " + "; ".join(changed[:3]))
     if alert.exists():
         raise GradingError(f"grading of {assignment} found tampering (see {alert}); no feedback until a trainer "
                            "has checked it, deleted that file and graded again")

@@ -19,7 +19,8 @@ from __future__ import annotations
 import ast
 import io
 import traceback
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -31,18 +32,32 @@ from course.grading.course_folder import ReleasedCell, released_cells
 from course.grading.inspection import allowed_answer_names, extra_files, inspect_notebook
 from course.grading.plain_answers import read_answer_cell
 
-__all__ = ["GradeLiterals", "InspectSubmission", "SaveScores", "run_trusted_cell"]
+__all__ = ["GradeLiterals", "InspectSubmission", "SaveScores", "pinned_cells", "run_trusted_cell"]
 
 TRUSTED_FILE = "<course cell {}>"
 
 
 _HANDED_ON: dict[tuple, list[ReleasedCell]] = {}
+_PINNED: dict[str, dict[str, list[ReleasedCell]]] = {}
+
+
+@contextmanager
+def pinned_cells(assignment: str, cells: dict[str, list[ReleasedCell]]) -> Iterator[None]:
+    """While a cohort run grades ``assignment``, use the cells it read from the gradebook once at its start
+    rather than reading them again for every student (``course autograde``; plain nbgrader reads per student)."""
+    _PINNED[assignment] = cells
+    try:
+        yield
+    finally:
+        _PINNED.pop(assignment, None)
 
 
 def _cells(resources, *, keep: bool) -> list[ReleasedCell]:
     """The notebook's cells from the gradebook: read when a student's notebook is inspected, handed on to its
     grading a moment later in the same process (``keep``), then dropped, so a rebuilt assignment is never stale."""
     meta = resources["nbgrader"]
+    if meta["assignment"] in _PINNED:
+        return _PINNED[meta["assignment"]].get(meta["notebook"], [])
     key = (meta["db_url"], meta["assignment"], meta["notebook"], meta["student"])
     cells = _HANDED_ON.pop(key, None)
     if cells is None:

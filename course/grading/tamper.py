@@ -1,6 +1,8 @@
 """Tamper evidence for a grading run: what must not change while a cohort is graded, hashed before and after.
 
-Covered: every submitted file (all students), the assignment's sources (they hold the keys), the gradebook
+Covered: every submitted file as ``nbgrader collect`` left it (``record_collected``, called by the course's
+collect, keeps its hashes in ``grading-alerts/collected/``; ``since_collected`` compares), every submitted file
+(all students) while grading runs, the assignment's sources (they hold the keys), the gradebook
 rows of every student not being graded, and the course's folder in the exchange (what students fetch, submit
 and get back). A difference names the student (where there is one) and writes an alert that stops
 ``course feedback`` until a trainer has looked.
@@ -9,6 +11,9 @@ and get back). A difference names the student (where there is one) and writes an
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +22,8 @@ from nbgrader.api import Gradebook
 from course.grading.course_folder import exchange_folder
 from course.grading.nbgrader_run import db_url
 
-__all__ = ["ALERTS", "Snapshot", "TamperDetected", "alert_file", "changes", "snapshot"]
+__all__ = ["ALERTS", "Snapshot", "TamperDetected", "alert_file", "changes", "collected_file", "record_collected",
+           "since_collected", "snapshot", "write_alert"]
 
 ALERTS = "grading-alerts"
 
@@ -89,6 +95,71 @@ def changes(before: Snapshot, after: Snapshot) -> list[str]:
     return lines
 
 
+def write_alert(root: Path, assignment: str, differences: list[str]) -> Path:
+    """Log each difference and write them where they stop the release of feedback (``alert_file``)."""
+    import logging
+
+    alert = alert_file(root, assignment)
+    alert.parent.mkdir(exist_ok=True)
+    alert.write_text("\n".join(differences) + "\n", encoding="utf-8")
+    for line in differences:
+        logging.getLogger("course.grading").error("tampering: %s", line)
+    return alert
+
+
 def alert_file(root: Path, assignment: str) -> Path:
     """Where an alert stops the release of feedback for ``assignment`` until a trainer removes it."""
     return Path(root) / ALERTS / f"{assignment}.txt"
+
+
+def collected_file(root: Path, assignment: str) -> Path:
+    """Hashes of each submission of ``assignment`` as collected, in the course folder (students never reach it)."""
+    return Path(root) / ALERTS / "collected" / f"{assignment}.json"
+
+
+def _read_collected(root: Path, assignment: str) -> dict[str, dict[str, str]]:
+    path = collected_file(root, assignment)
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise TamperDetected(f"{path} is not the JSON `nbgrader collect` wrote ({error}); it was changed after "
+                             "collect: check it, then collect again") from error
+
+
+def record_collected(root: Path | str, assignment: str, student: str, folder: Path | str) -> None:
+    """Record the hashes of ``student``'s submission in ``folder`` as just collected (replacing an earlier
+    collect's), written atomically so a crash never leaves half a record."""
+    path = collected_file(Path(root), assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = _read_collected(Path(root), assignment)
+    record[student] = _hash_files(Path(folder), ".")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{assignment}-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(record, out, indent=1, sort_keys=True)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def since_collected(root: Path | str, assignment: str, students: list[str]) -> tuple[list[str], list[str]]:
+    """Each student's submitted files compared with their hashes at collect: (one line per difference, naming
+    the student; the students with no collect-time record, collected before the course kept one)."""
+    root = Path(root)
+    record = _read_collected(root, assignment)
+    lines, unrecorded = [], []
+    for student in sorted(students):
+        if student not in record:
+            unrecorded.append(student)
+            continue
+        now = _hash_files(root / "submitted" / student / assignment, ".")
+        for key in sorted(record[student].keys() | now.keys()):
+            if record[student].get(key) != now.get(key):
+                what = "added" if key not in record[student] else ("removed" if key not in now else "changed")
+                name = key.removeprefix("./")
+                lines.append(f"submitted/{student}/{assignment}/{name} was {what} after `nbgrader collect` "
+                             f"(student {student!r})")
+    return lines, unrecorded

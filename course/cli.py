@@ -63,18 +63,12 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _skip_iri_grammar() -> None:
-    """jsonschema (under nbformat) builds an IRI grammar with lark when imported, about two seconds on this
-    course's machines, only to check "iri" formats that no notebook or gradebook schema uses; without the
-    ``rfc3987_syntax`` package it skips that one check. Only this command's process is affected."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
-
-
 def _autograde(args: argparse.Namespace) -> int:
     import logging
 
-    _skip_iri_grammar()
+    from course.content import import_jsonschema
+
+    import_jsonschema()
     from course.grading.cohort import TamperDetected, autograde_cohort
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")

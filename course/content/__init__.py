@@ -32,9 +32,10 @@ __all__ = ["Content", "ContentError", "Problem", "Record", "check_content", "dat
            "notebooks_directory"]
 
 
-def _import_jsonschema():
+def import_jsonschema():
     """jsonschema, without its optional IRI format checker: that builds a grammar on import (over a second),
-    and the course's schemas use no ``format``, so ``course validate`` stays quick."""
+    and neither the course's schemas nor nbformat's and nbgrader's use an "iri" format, so ``course validate``
+    and ``course autograde`` stay quick. Call it before anything imports jsonschema (nbformat does)."""
     if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
         return importlib.import_module("jsonschema")
     sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail, so it is skipped
@@ -44,7 +45,7 @@ def _import_jsonschema():
         del sys.modules["rfc3987_syntax"]
 
 
-Draft202012Validator = _import_jsonschema().Draft202012Validator
+Draft202012Validator = import_jsonschema().Draft202012Validator
 
 CHECKOUT_DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from hub_client import HubUser, check
 from hub_setup import COURSE_ID, INSTRUCTOR, PORT, STUDENTS, load_course_hub, write_settings
+from support.coroutines import in_a_thread_of_its_own
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -322,9 +323,14 @@ def test_screenshots_of_the_assignment_list_and_the_formgrader(hub):
     chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
     if not os.access(chromium, os.X_OK):
         pytest.fail(f"no Chromium at {chromium} (run 'make browser')", pytrace=False)
+    base, images = f"http://127.0.0.1:{PORT}", REPO / "docs" / "images"
+    in_a_thread_of_its_own(screenshots, chromium, base, images, hub["passwords"])
+
+
+def screenshots(chromium: str, base: str, images: Path, passwords: dict[str, str]) -> None:
+    """The two README pictures, as a student and as the instructor see the hub."""
     from playwright.sync_api import expect, sync_playwright
 
-    base, images = f"http://127.0.0.1:{PORT}", REPO / "docs" / "images"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
@@ -333,7 +339,7 @@ def test_screenshots_of_the_assignment_list_and_the_formgrader(hub):
                 page = browser.new_context(viewport={"width": 1280, "height": 760}).new_page()
                 page.goto(f"{base}/hub/login")
                 page.get_by_label("Username").fill(name)
-                page.get_by_label("Password").fill(hub["passwords"][name])
+                page.get_by_label("Password").fill(passwords[name])
                 page.get_by_role("button", name="Sign in").click()
                 return page
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import logging
 import os
 import signal
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support.grading import answered, released_course, submitted_hashes, write_submission
+from support.grading import answered, autograde_with_log, released_course, submitted_hashes, write_submission
 
 from course.grading.cohort import autograde_cohort
 from course.grading.feedback import generate_feedback
@@ -183,16 +182,7 @@ def _graded(root: Path, grade) -> dict:
 
 
 def _by_course_autograde(root: Path) -> list[str]:
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = logging.getLogger("course.grading")
-    logger.addHandler(handler)
-    try:
-        autograde_cohort(ASSIGNMENT, root, progress=None)
-    finally:
-        logger.removeHandler(handler)
-    return [r.getMessage() for r in records]
+    return autograde_with_log(ASSIGNMENT, root)[1]
 
 
 def _by_plain_nbgrader(root: Path) -> list[str]:

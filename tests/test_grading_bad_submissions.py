@@ -7,13 +7,12 @@ The whole corpus is graded in one ``autograde_cohort`` run (module-scoped fixtur
 from __future__ import annotations
 
 import copy
-import logging
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-from support.grading import answered, released_course, submitted_hashes, write_submission
+from support.grading import answered, autograde_with_log, released_course, submitted_hashes, write_submission
 from support.grading import cell as _cell
 
 from course.grading.cohort import autograde_cohort
@@ -93,16 +92,7 @@ def cohort(tmp_path_factory):
     for student, submission in corpus(release, source).items():
         write_submission(root / "submitted" / student / ASSIGNMENT, ASSIGNMENT, submission)
     before = submitted_hashes(root)
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = logging.getLogger("course.grading")
-    logger.addHandler(handler)
-    try:
-        outcomes = autograde_cohort(ASSIGNMENT, root, progress=None)
-    finally:
-        logger.removeHandler(handler)
-    lines = [r.getMessage() for r in records]
+    outcomes, lines = autograde_with_log(ASSIGNMENT, root)
     return root, {o.student: o for o in outcomes}, lines, before, submitted_hashes(root)
 
 

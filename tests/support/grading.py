@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 from pathlib import Path
 
 import nbformat
@@ -61,3 +62,20 @@ def submitted_hashes(root: Path) -> dict[str, str]:
     """Every submitted file's SHA-256, by path under submitted/."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted((root / "submitted").rglob("*")) if p.is_file()}
+
+
+def autograde_with_log(assignment: str, root: Path, **options):
+    """``course autograde``'s own function on a cohort, with the lines it logged (one per problem, naming the
+    student): (outcomes, messages)."""
+    from course.grading.cohort import autograde_cohort
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("course.grading")
+    logger.addHandler(handler)
+    try:
+        outcomes = autograde_cohort(assignment, root, progress=None, **options)
+    finally:
+        logger.removeHandler(handler)
+    return outcomes, [r.getMessage() for r in records]

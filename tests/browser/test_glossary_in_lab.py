@@ -19,16 +19,23 @@ def glossary_page(browser, lab):
         yield notebook
 
 
+def type_a_term(scope, term: str) -> list[str]:
+    """Type ``term`` into the labelled search box as a learner would and wait until the count says the list has
+    narrowed; returns the terms the glossary should then show."""
+    box = scope.get_by_label("Search the glossary")
+    box.focus()
+    box.press_sequentially(term, delay=20)
+    expected = [e.term for e in find_terms(load_content()["glossary"], term)]
+    scope.locator('[role="status"]').filter(has_text=f"Showing {len(expected)} of").wait_for()
+    return expected
+
+
 def test_typing_a_word_by_keyboard_narrows_the_list(glossary_page):
     """With only the keyboard, does typing a term in the labelled search box show just its entries?"""
     assert glossary_page.run_problems() == []
     widget = glossary_page.output_of("glossary()").locator(".sa-glossary")
     entry = load_content()["glossary"][0]
-    box = widget.get_by_label("Search the glossary")
-    box.focus()
-    box.press_sequentially(entry.term, delay=20)
-    expected = [e.term for e in find_terms(load_content()["glossary"], entry.term)]
-    widget.locator('[role="status"]').filter(has_text=f"Showing {len(expected)} of").wait_for()
+    expected = type_a_term(widget, entry.term)
     assert widget.locator("dt strong").all_inner_texts() == expected
     assert entry.definition.split(".")[0] in widget.locator("dd").first.inner_text()
 
@@ -53,11 +60,7 @@ def test_the_glossary_works_as_a_web_page_in_learner_mode(browser, learner_serve
         assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
         assert serious_violations(page, "body") == []
         entry = load_content()["glossary"][-1]
-        box = page.get_by_label("Search the glossary")
-        box.focus()
-        box.press_sequentially(entry.term, delay=20)
-        expected = [e.term for e in find_terms(load_content()["glossary"], entry.term)]
-        page.locator('[role="status"]').filter(has_text=f"Showing {len(expected)} of").wait_for()
+        expected = type_a_term(page, entry.term)
         assert page.locator(".sa-glossary dt strong").all_inner_texts() == expected
         assert page.get_by_role("link", name="all modules, and how far you have got").get_attribute("href") \
             .endswith("00_start_here.ipynb")

@@ -25,7 +25,7 @@ c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(HERE / "exchange"))
 # Collect as nbgrader does, and record the hashes of each submission as collected (in grading-alerts/collected/,
 # which students never reach): `course autograde` and `course feedback` stop, naming the student, if a submission
 # changed after collect.
-c.ExchangeFactory.collect = "course.exchange.RecordingCollect"
+c.ExchangeFactory.collect = "course.grading.nbgrader.exchange.RecordingCollect"
 
 # Students' answer cells start with this line in place of the solution: what to do, in plain words.
 c.ClearSolutions.code_stub = {
@@ -36,7 +36,7 @@ c.ClearSolutions.code_stub = {
 # (extra cells or files, code besides answers, edited locked cells). The rest is nbgrader's own clean-up
 # (CheckCellMetadata: see below).
 c.Autograde.sanitize_preprocessors = [
-    "course.grading.static_grading.InspectSubmission",
+    "course.grading.nbgrader.static_grading.InspectSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -52,12 +52,12 @@ c.Autograde.sanitize_preprocessors = [
 # both lists: GradeLiterals resets every known cell's nbgrader metadata from the gradebook and strips it from
 # any other cell, so what a student wrote there is never trusted anyway.
 c.Autograde.autograde_preprocessors = [
-    "course.grading.static_grading.GradeLiterals",
-    "course.grading.sandbox.ShowStudentOutputs",
+    "course.grading.nbgrader.static_grading.GradeLiterals",
+    "course.grading.nbgrader.sandbox.ShowStudentOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "course.grading.static_grading.SaveScores",
+    "course.grading.nbgrader.static_grading.SaveScores",
     "nbgrader.preprocessors.AssignLatePenalties",
 ]
 # Off: grading needs no student code run. On, it needs bubblewrap (`make sandbox`) and stops with a message

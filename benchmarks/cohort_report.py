@@ -15,8 +15,8 @@ import argparse
 import random
 import time
 
-from course.grading.cohort_statistics import Item, Student, analyse
-from course.grading.report_page import report_html
+from course.grading.report.cohort_statistics import Item, Student, analyse
+from course.grading.report.report_page import report_html
 
 SIZES = (30, 400, 4000)
 BUDGET_SECONDS = 5.0

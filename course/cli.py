@@ -105,7 +105,7 @@ def _feedback(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from course.grading.export import export_grades
+    from course.grading.lms.export import export_grades
 
     result = export_grades(args.assignment, args.course, args.output, args.format, args.allow_unmarked,
                            args.platform_id)
@@ -121,8 +121,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _roster(args: argparse.Namespace) -> int:
-    from course.grading.platforms import RosterFileError
-    from course.grading.roster import import_roster
+    from course.grading.lms.platforms import RosterFileError
+    from course.grading.lms.roster import import_roster
 
     try:
         done = import_roster(args.course, args.file, args.format, args.id_column)
@@ -141,7 +141,7 @@ def _roster(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from course.grading.report import write_report
+    from course.grading.report.cohort_report import write_report
 
     report, out, scheme = write_report(args.course, args.assignment, args.output)
     print(report.summary())

@@ -12,4 +12,4 @@ c.CourseDirectory.course_id = "@COURSE_ID@"
 
 # A submission is readable by its student and the graders' group only (nbgrader leaves it open to everyone,
 # hidden only by its name).
-c.ExchangeFactory.submit = "course.exchange.PrivateSubmit"
+c.ExchangeFactory.submit = "course.grading.nbgrader.exchange.PrivateSubmit"

@@ -288,7 +288,7 @@ def test_a_change_during_grading_stops_the_run_names_the_student_and_blocks_feed
 def test_with_students_outputs_shown_the_attacks_run_only_in_the_sandbox(course):
     """With ShowStudentOutputs on, does each attack run (its output is shown) yet earn what the twin earns,
     leave honest students' grades, files and the exchange alone, and leave no process behind?"""
-    from course.grading.sandbox import SandboxUnavailable, require_sandbox
+    from course.grading.nbgrader.sandbox import SandboxUnavailable, require_sandbox
 
     try:
         require_sandbox()

@@ -220,7 +220,7 @@ def test_a_name_written_like_a_formula_is_never_run_by_a_spreadsheet():
     user identifier and grade stay exact?"""
     import csv
 
-    from course.grading.platforms import Member, PlatformGrade, platform_file
+    from course.grading.lms.platforms import Member, PlatformGrade, platform_file
 
     member = Member("x1", '=HYPERLINK("http://example.org")', "-Ray", "x1@example.ac.uk", {"Username": "x1"})
     data = platform_file("moodle", "Quiz", "", 6.0, [PlatformGrade(member, 4.5, "ok")])

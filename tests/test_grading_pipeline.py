@@ -58,7 +58,7 @@ def test_config_sets_what_grading_needs():
     assert config.LimitOutput.max_lines > 0 and config.LimitOutput.max_traceback > 0
     assert "course.grading.feedback.HideHiddenTests" in config.GenerateFeedback.preprocessors
     grading = config.Autograde.autograde_preprocessors
-    assert "course.grading.static_grading.GradeLiterals" in grading
+    assert "course.grading.nbgrader.static_grading.GradeLiterals" in grading
     assert not [p for p in grading if p.endswith(".Execute")] and config.ShowStudentOutputs.enabled is False
 
 

@@ -13,7 +13,7 @@ from support.grading import answered, cell, released_course, submitted_hashes, w
 from support.shown import text_of
 
 from course.grading.cohort import autograde_cohort
-from course.grading.report import NO_ANSWER, NOT_PLAIN, Item, Student, analyse, read_answers, report_html
+from course.grading.report.cohort_report import NO_ANSWER, NOT_PLAIN, Item, Student, analyse, read_answers, report_html
 
 # ------------------------------------------------------------------------------ pure computation, by hand
 
@@ -164,7 +164,7 @@ def grading_cell(make, source, grade_id, **nbgrader):
 def test_item_names_come_from_the_source_notebook(tmp_path):
     """Are items named by their question's heading (a bare number gets its quoted statement), the part of the
     question when it has several, a cell's own label when given, with the key and explanation trainer-only?"""
-    from course.grading.item_names import item_texts
+    from course.grading.report.item_names import item_texts
 
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     path = tmp_path / "quiz.ipynb"
@@ -225,8 +225,8 @@ class Planted:
 def single_choices(source) -> list[Planted]:
     """The source's answer cells whose solution sets one name to one text, in notebook order; each item's wrong
     answer is another item's key (never its own), read from the solutions, not the hidden tests."""
-    from course.grading.item_names import item_texts
     from course.grading.regions import SOLUTION, region_lines
+    from course.grading.report.item_names import item_texts
 
     found = []
     for each in source.cells:
@@ -347,7 +347,7 @@ class Page(HTMLParser):
 
 def source_texts(root):
     """The items as the assignment's source notebook names them, by grade id, in notebook order."""
-    from course.grading.item_names import item_texts
+    from course.grading.report.item_names import item_texts
 
     return item_texts(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
 
@@ -449,7 +449,7 @@ def test_the_report_changes_no_submission_and_shows_no_hidden_test(ran_report, g
     """Are the submitted files unchanged, and is no hidden-test line, scorer call or nbgrader marker in the page?"""
 
     from course.grading.leaks import secret_lines
-    from course.grading.report import cohort_report
+    from course.grading.report.cohort_report import cohort_report
 
     root, _, before = graded
     _, _, text = ran_report

@@ -139,7 +139,7 @@ def test_a_failed_write_leaves_the_gradebook_as_it_was(course, monkeypatch):
 def test_a_moodle_grades_download_gives_its_grade_items_and_a_canvas_file_its_assignment_ids():
     """From a Moodle grades download, are the grade items' names kept (for the export's column), and from a Canvas
     export with first and last name columns, the assignments' Canvas ids and points?"""
-    from course.grading.platforms import read_members
+    from course.grading.lms.platforms import read_members
 
     moodle = ("First name,Last name,ID number,Institution,Department,Email address,Username,"
               "Assignment: Risk factors (Real),Last downloaded from this course\r\n"

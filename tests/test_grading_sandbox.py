@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.grading import sandbox
-from course.grading.sandbox import Limits, SandboxUnavailable, execute_notebook, require_sandbox
+from course.grading.nbgrader import sandbox
+from course.grading.nbgrader.sandbox import Limits, SandboxUnavailable, execute_notebook, require_sandbox
 
 MARKER = "sandbox-marker-91c2"
 SECRET = "TRAINER_SECRET_TOKEN"

@@ -13,9 +13,9 @@ from course.grading import tamper
 from course.grading.cohort import require_static_grading
 from course.grading.feedback import generate_feedback
 from course.grading.leaks import find_leaks, key_statements
+from course.grading.nbgrader.static_grading import run_trusted_cell
 from course.grading.nbgrader_run import GradingError
 from course.grading.plain_answers import NOT_PLAIN, answer_names, read_answer_cell, read_answers
-from course.grading.static_grading import run_trusted_cell
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted((REPO / "assignments").glob("*/*.ipynb"))
@@ -66,7 +66,7 @@ def test_settings_that_would_run_student_code_are_refused(tmp_path):
     """Does `course autograde` refuse a course whose nbgrader settings execute notebooks to grade them?"""
     (tmp_path / "nbgrader_config.py").write_text(
         "c = get_config()\nc.Autograde.autograde_preprocessors = ['nbgrader.preprocessors.Execute', "
-        "'course.grading.static_grading.GradeLiterals']\n")
+        "'course.grading.nbgrader.static_grading.GradeLiterals']\n")
     with pytest.raises(GradingError, match="Execute"):
         require_static_grading(tmp_path)
     (tmp_path / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())

@@ -43,7 +43,7 @@ def modes(folder: Path) -> tuple[int, set[int]]:
 
 def test_the_course_closes_a_submission_to_other_students(tmp_path):
     """With the course's submit, is a submission folder 0770 (no access for others) with its files kept?"""
-    submission = submit(tmp_path, "course.exchange.PrivateSubmit")
+    submission = submit(tmp_path, "course.grading.nbgrader.exchange.PrivateSubmit")
     folder_mode, file_modes = modes(submission)
     assert folder_mode == 0o770
     assert file_modes == {0o644}

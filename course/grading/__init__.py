@@ -1,22 +1,17 @@
 """Trainer operations on the course's nbgrader assignments (the ``course`` command calls these).
 
-Grading never runs student code (CONTRIBUTING.md, "Graded assignments"):
+Grading never runs student code (CONTRIBUTING.md, "Graded assignments"). The folders show the parts:
 
-- ``answers``: the format checks and scoring the assignment notebooks call (no answer keys here).
-- ``plain_answers``: the one definition of a plain answer (``name = <literal>``), read without running it.
-- ``static_grading``: the nbgrader preprocessors that grade with it (set in ``nbgrader_config.py``).
-- ``inspection``: checks on a submission before grading and on its graded copy after.
-- ``cohort``: autograde every submission at once; one bad submission never stops the rest.
-- ``tamper``: hashes of what grading must never change, before and after.
-- ``sandbox``: bubblewrap, for the only time submitted code runs (to show students' own outputs, if enabled).
-- ``course_folder``, ``nbgrader_run``: the course folder's gradebook and settings; the one way to run nbgrader.
-- ``build``: generate an assignment only if its own solution earns full marks, and its release does not leak.
-- ``feedback``: feedback that shows each item's score but never the hidden tests or mark schemes.
-- ``export``: grades for Canvas, Moodle or Blackboard (``platforms``: each one's file layouts, cited), or as CSV;
-  never a wrong grade (refuses while written answers await a mark).
-- ``roster``: which platform user each nbgrader student is, imported from the platform's participant file.
-- ``leaks``: find solutions, hidden tests, mark schemes or keys in anything students receive.
-- ``report``: the cohort report: score distribution, item difficulty and discrimination, most common wrong answers,
-  per-student flags; from ``gradebook_queries``, ``answer_reading``, ``item_names`` (items in the trainer's words),
-  ``cohort_statistics`` (the computation) and ``report_page`` (Jinja2 templates in ``templates/``).
+- The core, here: ``answers`` (the format checks the assignment notebooks call; no keys), ``plain_answers`` and
+  ``answer_reading`` (a plain answer, ``name = <literal>``, read without running it), ``inspection`` (checks on a
+  submission before grading and on its graded copy after), ``cohort`` (autograde every submission; one bad one
+  never stops the rest), ``tamper`` (hashes of what grading must never change), ``build`` (generate an assignment
+  only if its solution earns full marks and its release does not leak), ``feedback``, ``leaks``, ``regions``, and
+  ``course_folder`` / ``nbgrader_run`` (the course folder's gradebook and settings; the one way to run nbgrader).
+- ``nbgrader/``: the plug-ins nbgrader_config.py names: ``static_grading`` (preprocessors that grade literals),
+  ``exchange`` (private submit, recording collect), ``sandbox`` (bubblewrap, for showing students' own outputs).
+- ``lms/``: the learning platform: ``platforms`` (each one's file layouts, cited), ``roster`` (participant files
+  in), ``export`` (grade files out; never a wrong grade).
+- ``report/``: the cohort report (``cohort_report``): score distribution, item difficulty and discrimination,
+  common wrong answers, from ``gradebook_queries``, ``item_names``, ``cohort_statistics`` and ``report_page``.
 """

@@ -34,8 +34,8 @@ from sqlalchemy.exc import SAWarning
 from course.grading import tamper
 from course.grading.course_folder import course_config, released_cells, require_assignment, submitted_students
 from course.grading.inspection import read_submission, review_graded, short
+from course.grading.nbgrader.static_grading import pinned_cells
 from course.grading.nbgrader_run import GradingError, db_url
-from course.grading.static_grading import pinned_cells
 
 __all__ = ["GradingError", "Outcome", "SubmissionChangedError", "TamperDetected", "autograde_cohort",
            "require_assignment", "require_static_grading", "submitted_students"]
@@ -44,7 +44,7 @@ log = logging.getLogger("course.grading")
 
 TamperDetected = tamper.TamperDetected
 SubmissionChangedError = TamperDetected  # the earlier name, kept for callers
-STATIC_GRADER = "course.grading.static_grading.GradeLiterals"
+STATIC_GRADER = "course.grading.nbgrader.static_grading.GradeLiterals"
 SANITIZED = re.compile(r"Sanitizing .*?[/\\]submitted[/\\]([^/\\]+)[/\\]")
 
 

@@ -12,9 +12,9 @@ from accessibility import describe, serious_violations
 from learner import tab
 
 from course.grading.answer_reading import read_answers
-from course.grading.cohort_statistics import Item, Student, analyse
-from course.grading.item_names import CHECKED_NAME, item_texts
-from course.grading.report_page import mark_scheme_href, mark_scheme_html, report_html
+from course.grading.report.cohort_statistics import Item, Student, analyse
+from course.grading.report.item_names import CHECKED_NAME, item_texts
+from course.grading.report.report_page import mark_scheme_href, mark_scheme_html, report_html
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser

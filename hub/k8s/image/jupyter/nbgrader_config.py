@@ -5,4 +5,4 @@ c = get_config()  # noqa: F821
 # The exchange: a ReadWriteMany volume mounted in every learner's pod (see hub/k8s/config.yaml).
 c.Exchange.root = "/srv/nbgrader/exchange"
 c.CourseDirectory.course_id = "secure-attachment"
-c.ExchangeFactory.submit = "course.exchange.PrivateSubmit"
+c.ExchangeFactory.submit = "course.grading.nbgrader.exchange.PrivateSubmit"

@@ -13,10 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from course.grading.answer_reading import NO_ANSWER, NOT_PLAIN, notebook_answers, read_answers
-from course.grading.cohort_statistics import CohortReport, Item, ItemStats, ManualItem, Student, analyse
-from course.grading.item_names import ItemText, item_texts
 from course.grading.nbgrader_run import db_url
-from course.grading.report_page import mark_scheme_href, mark_scheme_html, report_html
+from course.grading.report.cohort_statistics import CohortReport, Item, ItemStats, ManualItem, Student, analyse
+from course.grading.report.item_names import ItemText, item_texts
+from course.grading.report.report_page import mark_scheme_href, mark_scheme_html, report_html
 
 __all__ = ["NO_ANSWER", "NOT_PLAIN", "CohortReport", "Item", "ItemStats", "ManualItem", "Student", "analyse",
            "cohort_report", "read_answers", "report_html", "write_report"]
@@ -38,7 +38,7 @@ def _gather(course_dir: Path | str, assignment: str) -> tuple[list[Item], list[S
     from nbgrader.api import Gradebook
 
     from course.grading.cohort import require_assignment, submitted_students
-    from course.grading.gradebook_queries import load_items, load_names, load_scores
+    from course.grading.report.gradebook_queries import load_items, load_names, load_scores
 
     root = Path(course_dir).resolve()
     require_assignment(assignment, root)

@@ -13,16 +13,16 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from course.grading import cohort_statistics as stats
-from course.grading.cohort_statistics import CohortReport, Item
-from course.grading.item_names import ItemText
+from course.grading.report import cohort_statistics as stats
+from course.grading.report.cohort_statistics import CohortReport, Item
+from course.grading.report.item_names import ItemText
 
 __all__ = ["mark_scheme_href", "mark_scheme_html", "report_html"]
 
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("course.grading", "templates"), autoescape=select_autoescape(["j2"]),
+    return Environment(loader=PackageLoader("course.grading.report", "templates"), autoescape=select_autoescape(["j2"]),
                        trim_blocks=True, lstrip_blocks=True)
 
 

@@ -12,8 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from course.grading.lms.platforms import Column, Member, read_members
 from course.grading.nbgrader_run import GradingError, db_url
-from course.grading.platforms import Column, Member, read_members
 
 __all__ = ["ROSTER_FILE", "Roster", "RosterImport", "import_roster", "load_roster"]
 

@@ -5,9 +5,9 @@ A few queries, whatever the cohort's size; nothing is written.
 
 from __future__ import annotations
 
-from course.grading.cohort_statistics import Item
-from course.grading.item_names import CHECKED_NAME
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
+from course.grading.report.cohort_statistics import Item
+from course.grading.report.item_names import CHECKED_NAME
 
 __all__ = ["load_items", "load_names", "load_scores"]
 

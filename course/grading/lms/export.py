@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.grading.cohort import require_assignment
+from course.grading.lms.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file, safe_text
 from course.grading.nbgrader_run import GradingError, db_url
-from course.grading.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file, safe_text
 from course.progress import write_atomically
 
 __all__ = ["FORMATS", "ExportResult", "StudentGrade", "UnmarkedError", "cohort_grades", "export_grades"]
@@ -70,7 +70,7 @@ class ExportResult:
 
 
 def _labels(root: Path, assignment: str) -> dict[str, str]:
-    from course.grading.item_names import item_texts
+    from course.grading.report.item_names import item_texts
 
     labels = {}
     for source in sorted((root / "assignments" / assignment).glob("*.ipynb")):
@@ -168,7 +168,7 @@ def _feedback(grade: StudentGrade | None) -> str:
 def export_grades(assignment: str, root: Path | str, out: Path | str | None = None, fmt: str = "csv",
                   allow_unmarked: bool = False, platform_id: str | None = None) -> ExportResult:
     """Write the grade file (default ``exports/ASSIGNMENT-FORMAT…``) and say who is in it and who is not."""
-    from course.grading.roster import ROSTER_FILE, load_roster
+    from course.grading.lms.roster import ROSTER_FILE, load_roster
 
     root = Path(root)
     if fmt not in FORMATS:

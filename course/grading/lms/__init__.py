@@ -1,0 +1,1 @@
+"""The university's learning platform: rosters in, grade files out."""

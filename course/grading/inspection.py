@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from pathlib import Path
 
 import nbformat
@@ -20,7 +21,7 @@ __all__ = ["FORMAT_ERROR", "allowed_answer_names", "extra_files", "inspect_noteb
            "review_graded", "short"]
 
 FORMAT_ERROR = "AnswerFormatError"
-NBGRADER_FILES = {"timestamp.txt"}
+NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # both written by `nbgrader submit`
 IGNORED_FOLDERS = {".ipynb_checkpoints"}
 
 
@@ -111,6 +112,10 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
             else:
                 problems.append(f"no {path.name} in the submission; it scores zero")
             continue
+        if not stat.S_ISREG(path.lstat().st_mode):
+            problems.append(f"{path.name} is not a regular file (a link or special file); it is not opened and "
+                            "scores zero")
+            return False, problems
         try:
             notebook = nbformat.read(path, as_version=4)
         except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError) as error:
@@ -122,6 +127,10 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
             return False, problems
         problems += inspect_notebook(name, notebook, released)
         gradeable = True
+    timestamp = folder / "timestamp.txt"
+    if (timestamp.exists() or timestamp.is_symlink()) and not stat.S_ISREG(timestamp.lstat().st_mode):
+        problems.append("timestamp.txt is not a regular file (a link or special file); not graded, scores zero")
+        gradeable = False
     extras = extra_files(folder, list(cells), source_folder)
     if extras:
         problems.append(f"extra file(s) in the submission ({', '.join(extras[:5])}); they are never used")

@@ -145,6 +145,10 @@ class RecordingCollect(ExchangeCollect):
     def _collect(self, record: dict) -> None:
         student, assignment = record["username"], self.coursedir.assignment_id
         source = os.path.join(self.inbound_path, record["filename"])
+        dest = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
+        if os.path.isdir(dest) and not (self.update or self.before_duedate):
+            return self.log.info("Submission already collected (use --update for a newer one): %s %s", student,
+                                 assignment)
         try:
             found = survey(Path(source), max_file_size=self.max_file_size, max_files=self.max_files,
                            ignore=self.coursedir.ignore)
@@ -156,7 +160,6 @@ class RecordingCollect(ExchangeCollect):
         for reason in found.left_out:
             self._set_aside(student, f"{reason}; left out")
         record["timestamp"] = self._trusted_time(student, Path(source), found, record["claimed"])
-        dest = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
         if os.path.isdir(dest):
             existing = self.coursedir.get_existing_timestamp(dest)
             if not (self.update and (existing is None or record["timestamp"] > existing)

@@ -13,7 +13,7 @@ from support.content import content_folder
 from course import risk_vignettes, signposting
 from course.content import ContentError, check_content, data_directory, load_content, notebooks_directory
 from course.content.citations import listed_ids
-from course.widgets.signposting import URGENCIES
+from course.widgets.signposting import levels
 
 SOURCE_RISK_FACTORS = {"own-attachment-history", "emotional-problems", "drugs-alcohol", "high-stress",
                        "difficult-childhood", "unsafe-environment", "negative-childhood-memories"}
@@ -142,7 +142,7 @@ def test_signposting_shows_every_contact_under_its_urgency_in_words():
     assert list(sections) == ["emergency", "urgent", "soon", "routine"], "most urgent first"
     for contact in contacts:
         section = sections[contact.urgency]
-        assert section.startswith(URGENCIES[contact.urgency][0])
+        assert section.startswith(html.escape(levels()[contact.urgency].heading))
         for part in (contact.name, contact.how, contact.when):
             assert html.escape(part) in section
     assert "color" not in shown, "urgency is said in words, not colour"
@@ -153,10 +153,10 @@ def test_signposting_one_urgency_and_a_typo():
     contacts = load_content()["signposting"]
     urgency = contacts[-1].urgency
     shown = signposting(urgency).value
-    assert URGENCIES[urgency][0] in shown
+    assert html.escape(levels()[urgency].heading) in shown
     for contact in contacts:
-        assert (html.escape(contact.name) in shown) == (contact.urgency == urgency), contact.name
-    assert all(heading not in shown for level, (heading, _) in URGENCIES.items() if level != urgency)
+        assert (f"<strong>{html.escape(contact.name)}</strong>" in shown) == (contact.urgency == urgency), contact.name
+    assert all(html.escape(words.heading) not in shown for level, words in levels().items() if level != urgency)
     with pytest.raises(ValueError, match="'urgnet' is not an urgency. Use one of: 'emergency', 'urgent', "):
         signposting("urgnet")
 

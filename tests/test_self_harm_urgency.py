@@ -176,12 +176,21 @@ def test_every_number_a_learner_is_given_is_a_route_of_the_rule(where, text, con
 
 @pytest.mark.parametrize("where,text,contact_ids", learner_facing(), ids=[p[0] for p in learner_facing()])
 def test_danger_is_only_ever_sent_to_the_emergency_route(where, text, contact_ids):
-    """Does every sentence that speaks of immediate danger, and names a number, name the emergency one, so
-    danger is never sent to a same-day line alone?"""
+    """Is the number nearest to every mention of immediate danger (or of feeling unsafe), in its clause, the
+    emergency one, so danger is never sent to a same-day line ('if you ever feel unsafe, call 111, or 999')?"""
     emergency = {digits(n) for c in load_content()["signposting"] if c.urgency == "emergency"
                  for n in NUMBER.findall(c.how)}
-    wrong = [s for s in sentences(text) if DANGER.search(NEGATED.sub("", s)) and NUMBER.search(s)
-             and not {digits(n) for n in NUMBER.findall(s)} & emergency]
+    def nearest_number(sentence: str, at: int) -> str | None:
+        found = [(min(abs(m.start() - at), abs(m.end() - at)), m.group()) for m in NUMBER.finditer(sentence)]
+        return digits(min(found)[1]) if found else None
+
+    wrong = []
+    for clause in (c for s in sentences(text) for c in s.split(";")):
+        kept = NEGATED.sub(lambda m: " " * len(m.group()), clause)
+        for danger in DANGER.finditer(kept):
+            number = nearest_number(clause, danger.start())
+            if number is not None and number not in emergency:
+                wrong.append(clause)
     assert wrong == [], f"{where} sends immediate danger to a route other than the emergency one: {wrong}"
 
 

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from course.content import Record, load_content
 
-__all__ = ["signposting", "where_to_turn"]
+__all__ = ["signposting"]
 
 # Most urgent first, so the contacts for danger are the first thing a reader sees. Each level is said in
 # words (urgency.yaml), never by colour.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content import load_content
+from course.content import learner_contacts, load_content
 
 REPO = Path(__file__).resolve().parent.parent
 SELF_HARM = re.compile(r"self-harm|harm(?:ing|ed)? (?:yourself|herself|himself|themselves|myself)|suicid"
@@ -153,7 +153,7 @@ def routes() -> dict[str, object]:
     """Every number the contact lists give, by its digits, with the contact that gives it."""
     content = load_content()
     found = {}
-    for contact in [*content["signposting"], *content["learner_support"]]:
+    for contact in [*content["signposting"], *learner_contacts(content)]:
         for number in NUMBER.findall(contact.how):
             found.setdefault(digits(number), contact)
     return found

@@ -154,9 +154,15 @@ PHONE_NUMBER = re.compile(r"\d[\d ]{2,}\d")
 
 
 def learner_support_problems(contacts: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
-    """A number a learner may call or text traces to the service's own page: a contact that gives one cites it."""
+    """A contact named by id is one of signposting.yaml, and a number given here traces to the service's own
+    page: a contact that gives one cites it."""
     problems = []
+    known = [c.get("id") for c in collections["signposting"].records] if "signposting" in collections else None
     for index, contact in enumerate(contacts.records):
+        named = contact.get("contact")
+        if named is not None and known is not None and named not in known:
+            problems.append(contacts.problem(index, ["contact"], f"'{named}' is not a contact in signposting.yaml "
+                                             f"(expected one of: {', '.join(known)})"))
         number = PHONE_NUMBER.search(contact.get("how", ""))
         if number and not contact.get("references"):
             problems.append(contacts.problem(index, ["references"], f"is missing: '{number.group()}' is a number to "

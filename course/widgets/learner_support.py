@@ -12,7 +12,7 @@ import html
 
 import ipywidgets as widgets
 
-from course.content import load_content
+from course.content import learner_contacts, load_content
 from course.widgets.signposting import levels
 
 __all__ = ["learner_support"]
@@ -34,7 +34,7 @@ def headings() -> dict[str, str]:
 
 def learner_support() -> widgets.HTML:
     """Where you can get support for yourself, most urgent first."""
-    contacts = load_content()["learner_support"]
+    contacts = learner_contacts(load_content())
     sections = []
     for group, heading in headings().items():
         items = "".join(f"<li><strong>{html.escape(c.name)}</strong>. <em>When:</em> {html.escape(c.when)} "

@@ -66,6 +66,9 @@ CREATE TABLE IF NOT EXISTS documents (
 # with ``execute``, so they stay in that transaction). Append steps; never edit a released one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (),  # 0 -> 1: the layout is unchanged; the file is stamped with its version from now on.
+    # 1 -> 2: learning records (xAPI statements) waiting for, or already sent to, an employer's record store.
+    ("CREATE TABLE statements (seq INTEGER PRIMARY KEY AUTOINCREMENT, statement_id TEXT NOT NULL UNIQUE, "
+     "body TEXT NOT NULL, queued TEXT NOT NULL, sent TEXT)",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -273,6 +276,25 @@ class Progress:
         self._write("INSERT INTO documents (key, module, body, updated) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET module = excluded.module, body = excluded.body, "
                     "updated = excluded.updated", (key, module, json.dumps(body), _now()))
+
+    def queue_statements(self, bodies) -> None:
+        """Queue learning-record statements (JSON text, each with an ``id``) in the order given; one already
+        queued or sent is left as it is, so an event is never sent twice."""
+        rows = [(json.loads(body)["id"], body) for body in bodies]
+        if not rows:
+            return
+        now = _now()
+        first, *rest = rows
+        insert = "INSERT OR IGNORE INTO statements (statement_id, body, queued) VALUES (?, ?, ?)"
+        self._write(insert, (*first, now), *((insert, (*row, now)) for row in rest))
+
+    def queued_statements(self) -> list[tuple[int, str]]:
+        """The statements not yet sent, as (sequence number, JSON text), in the order they were queued."""
+        with self._connect() as conn:
+            return conn.execute("SELECT seq, body FROM statements WHERE sent IS NULL ORDER BY seq").fetchall()
+
+    def mark_statement_sent(self, seq: int) -> None:
+        self._write("UPDATE statements SET sent = ? WHERE seq = ?", (_now(), seq))
 
     def document(self, key: str) -> dict | None:
         with self._connect() as conn:

@@ -22,6 +22,17 @@ from tests.support.servers import free_port, running, wait_until_answering
 
 REPO = Path(__file__).resolve().parent.parent
 RALPH = REPO / ".venv-lrs" / "bin" / "ralph"
+# Ralph 5.1's file backend creates its one statements file on the first POST and refuses every later one (its LRS
+# writes with the data backend's default CREATE, which will not touch an existing file). The launcher makes that
+# default APPEND, the mode the file backend offers for this, then serves Ralph's own app with uvicorn.
+LAUNCH = """
+import sys
+import uvicorn
+from ralph.backends.data.base import BaseOperationType
+from ralph.backends.lrs.fs import FSLRSBackend
+FSLRSBackend.default_operation_type = BaseOperationType.APPEND
+uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
 USER, PASSWORD, LEARNER = "trust-lrs", "not-a-real-secret", "learner@trust.example"
 REFLECTION = "I will ask the father how he is sleeping, and listen."
 SETTING = "Health visitor, Riverside community team"
@@ -100,9 +111,10 @@ class Ralph:
                 pytest.fail(f"{RALPH} is missing: `make lrs` installs Ralph for these tests")
             pytest.skip(f"no Ralph at {RALPH}: run `make lrs`")
         self.folder, self.port = folder, free_port()
+        folder.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "RALPH_APP_DIR": str(folder / "app"), "RALPH_AUTH_FILE": str(folder / "auth.json"),
                     "RALPH_RUNSERVER_BACKEND": "fs",
-                    "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(folder / "statements")}
+                    "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder)}
         subprocess.run([str(RALPH), "auth", "-u", USER, "-p", PASSWORD, "-s", "all", "-M", "mailto:lrs@trust.example",
                         "-w"], env=self.env, check=True, capture_output=True)
         self.server = None
@@ -112,8 +124,8 @@ class Ralph:
         return f"http://127.0.0.1:{self.port}/xAPI/"
 
     def start(self):
-        self._running = running([str(RALPH), "runserver", "-b", "fs", "-h", "127.0.0.1", "-p", str(self.port)],
-                                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._running = running([str(RALPH.with_name("python")), "-c", LAUNCH, str(self.port)],
+                                env=self.env, cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.server = self._running.__enter__()
         assert wait_until_answering(f"http://127.0.0.1:{self.port}/__lbheartbeat__", self.server, 90), \
             "Ralph did not start"

@@ -183,6 +183,8 @@ def test_a_real_store_gets_each_statement_once_in_order_with_no_free_text(progre
     by_stored = [s["id"] for s in sorted(stored, key=lambda s: s["stored"])]
     sent_order = [json.loads(b)["id"] for b in _all_queued(progress)]
     assert by_stored == sent_order, "stored in the order queued"
+    stamps = [json.loads(body)["timestamp"] for body in _all_queued(progress)]
+    assert stamps == sorted(stamps), "queued in the order the learner did things"
     verbs = {s["verb"]["display"]["en-GB"] for s in stored}
     assert {"attempted", "answered", "completed", "created"} <= verbs
     answered = [s for s in stored if s["verb"]["display"]["en-GB"] == "answered"]

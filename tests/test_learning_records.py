@@ -185,6 +185,9 @@ def test_a_real_store_gets_each_statement_once_in_order_with_no_free_text(progre
     assert by_stored == sent_order, "stored in the order queued"
     stamps = [json.loads(body)["timestamp"] for body in _all_queued(progress)]
     assert stamps == sorted(stamps), "queued in the order the learner did things"
+    verbs_in_order = [json.loads(body)["verb"]["display"]["en-GB"] for body in _all_queued(progress)]
+    assert verbs_in_order[0] == "attempted", "a module is started before its first answer"
+    assert verbs_in_order.index("completed") > max(i for i, v in enumerate(verbs_in_order) if v == "answered")
     verbs = {s["verb"]["display"]["en-GB"] for s in stored}
     assert {"attempted", "answered", "completed", "created"} <= verbs
     answered = [s for s in stored if s["verb"]["display"]["en-GB"] == "answered"]

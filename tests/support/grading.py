@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import logging
 import os
 import subprocess
@@ -65,36 +66,49 @@ def write_submission(folder: Path, assignment: str, submission, *, stamped: bool
 
 
 COURSE_ID = "secure-attachment"
-PARALLEL_SUBMITS = 4
+SUBMITTERS = 2
+SUBMIT_EACH = """
+import json, os, sys
+from nbgrader.apps.submitapp import SubmitApp
+for folder, args in json.loads(sys.argv[1]):
+    os.chdir(folder)
+    app = SubmitApp()
+    app.initialize(args)
+    app.start()
+    SubmitApp.clear_instance()
+"""
 
 
 def student_command(assignment: str, root: Path, *args: str) -> list[str]:
     """``nbgrader submit`` as a student runs it, against the course's exchange (and its own cache)."""
-    return [sys.executable, "-m", "nbgrader", "submit", assignment, f"--course={COURSE_ID}",
-            f"--Exchange.root={root / 'exchange'}", f"--Exchange.cache={root / 'student-cache'}", *args]
+    return [sys.executable, "-m", "nbgrader", "submit", *submit_arguments(assignment, root, *args)]
+
+
+def submit_arguments(assignment: str, root: Path, *args: str) -> list[str]:
+    return [assignment, f"--course={COURSE_ID}", f"--Exchange.root={root / 'exchange'}",
+            f"--Exchange.cache={root / 'student-cache'}", *args]
 
 
 def submit(root: Path, assignment: str, submissions: dict, *, home: Path | None = None) -> Path:
-    """Each student's ``submission`` (any form ``write_submission`` takes) submitted by a real ``nbgrader submit
-    --student=ID``, a few at a time, after the assignment is released to the course's exchange. Returns the
+    """Each student's ``submission`` (any form ``write_submission`` takes) submitted by nbgrader's own submit app
+    (``nbgrader submit --student=ID``, run in its folder), after the assignment is released to the course's
+    exchange; students share a few processes, as importing nbgrader costs more than a submit. Returns the
     exchange's inbound folder."""
     home = home or root.parent / f"{root.name}-students"
     if not (root / "exchange" / COURSE_ID / "outbound" / assignment).exists():
         released = nbgrader(["release_assignment", assignment, f"--Exchange.root={root / 'exchange'}"], root)
         assert released.returncode == 0, released.stdout[-3000:]
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    pending = list(submissions.items())
-    while pending:
-        batch, pending = pending[:PARALLEL_SUBMITS], pending[PARALLEL_SUBMITS:]
-        running = []
-        for student, submission in batch:
-            write_submission(home / student / assignment, assignment, submission, stamped=False)
-            running.append(subprocess.Popen(student_command(assignment, root, f"--student={student}"),
-                                            cwd=home / student, env=env, stdout=subprocess.PIPE,
-                                            stderr=subprocess.STDOUT, text=True))
-        for process in running:
-            output = process.communicate(timeout=120)[0]
-            assert process.returncode == 0, output[-3000:]
+    jobs = []
+    for student, submission in submissions.items():
+        write_submission(home / student / assignment, assignment, submission, stamped=False)
+        jobs.append((str(home / student), submit_arguments(assignment, root, f"--student={student}")))
+    running = [subprocess.Popen([sys.executable, "-c", SUBMIT_EACH, json.dumps(jobs[i::SUBMITTERS])], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+               for i in range(min(SUBMITTERS, len(jobs)))]
+    for process in running:
+        output = process.communicate(timeout=600)[0]
+        assert process.returncode == 0, output[-3000:]
     return root / "exchange" / COURSE_ID / "inbound"
 
 

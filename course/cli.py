@@ -50,6 +50,13 @@ def _times(args: argparse.Namespace) -> int:
     return 1 if off else 0
 
 
+def _standards(args: argparse.Namespace) -> int:
+    from course.models.standards import standards_table
+
+    print(standards_table(markdown=args.format == "markdown"), end="")
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from course.grading.build import AssignmentBuildError, build_assignment
 
@@ -195,6 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
     times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
     times.set_defaults(func=_times)
+    standards = commands.add_parser(
+        "standards", help="list the NMC standards each module's learning outcomes serve",
+        description="Print, for each module, the NMC standards of proficiency (Future nurse 2018, midwives 2019, "
+                    "SCPHN 2022) its learning outcomes serve, by their published numbers, from data/standards.yaml. "
+                    "--format markdown writes the table docs/standards.md is made from.")
+    standards.add_argument("--format", "-f", choices=("text", "markdown"), default="text",
+                           help="plain text (default) or a markdown table")
+    standards.set_defaults(func=_standards)
     _add_assignment_command(
         commands, "build", _build, "generate an assignment if its solution earns full marks",
         "Grade the assignment's own solution in a temporary course and stop unless it earns every autograded "

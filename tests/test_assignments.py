@@ -75,6 +75,17 @@ def test_point_totals_stated_match_the_metadata(name):
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_the_readme_states_each_assignments_points(name):
+    """Does the README's description of the assignment give the totals nbgrader will give?"""
+    notebook = source(name)
+    auto = sum(meta(c)["points"] for c in graded_tests(notebook))
+    total = auto + sum(meta(c)["points"] for c in tasks_of(notebook))
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    described = readme[readme.index(f"**`{name}`**"):][:700]
+    assert f"{total:g} points, {auto:g} marked automatically" in described
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_every_answer_cell_is_followed_by_locked_format_tests(name):
     """Is each answer cell followed by locked tests that check the format of each of its answers?"""
     cells = source(name).cells

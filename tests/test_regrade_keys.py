@@ -9,7 +9,9 @@ a real exchange and collected. The keys compared are read from each version's hi
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -18,7 +20,7 @@ from support.checkout import NEEDS_CHECKOUT, REPO
 
 from course.grading.build import copy_course
 from course.grading.cohort import autograde_cohort
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.nbgrader_run import db_url
 from course.grading.regions import HIDDEN, SOLUTION, region_lines
 
 pytestmark = [pytest.mark.nbgrader, *NEEDS_CHECKOUT]
@@ -114,19 +116,26 @@ def student_side(step: str, folder: Path, home: Path, assignment: str, student: 
 
 def grade_version(folder: Path, assignment: str, text: str, students: dict[str, dict]) -> dict:
     """Release ``text`` as the assignment, let every student fetch, answer and ``nbgrader submit`` it, collect,
-    autograde the cohort, and return each student's score for each item, from the gradebook. The trainer's
-    steps run as nbgrader's commands; the students' steps run nbgrader's exchange in this process."""
+    autograde the cohort, and return each student's score for each item, from the gradebook. Generate,
+    release and collect run through nbgrader's API with the course's nbgrader_config.py, and fetch and submit
+    through nbgrader's exchange, in this process (the classes nbgrader's commands use, without a process start
+    for each step); the cohort is autograded as `course autograde` does it."""
     from nbgrader.api import Gradebook
-
-    def run(args, cwd):
-        result = nbgrader(args, cwd)
-        assert result.returncode == 0, result.stdout[-3000:]
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
 
     root = copy_course(REPO, folder / "course")
     (root / "assignments" / assignment / f"{assignment}.ipynb").write_text(text, encoding="utf-8")
-    exchange = [f"--Exchange.root={folder / 'exchange'}"]
-    run(["generate_assignment", assignment, "--force"], root)
-    run(["release_assignment", assignment, *exchange], root)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.Exchange.root = str(folder / "exchange")
+    trainer = NbGraderAPI(CourseDirectory(config=config), config=config)
+
+    def ok(result: dict) -> None:
+        assert result["success"], result.get("error") or result.get("log")
+
+    ok(trainer.generate_assignment(assignment, force=True))
+    ok(trainer.release_assignment(assignment))
     fetched = folder / "fetched"
     student_side("FetchAssignment", folder, fetched, assignment)
     release = nbformat.read(fetched / assignment / f"{assignment}.ipynb", as_version=4)
@@ -135,7 +144,7 @@ def grade_version(folder: Path, assignment: str, text: str, students: dict[str, 
         (home / assignment).mkdir(parents=True)
         nbformat.write(_filled(nbformat.from_dict(release), answers), home / assignment / f"{assignment}.ipynb")
         student_side("Submit", folder, home, assignment, student)
-    run(["collect", assignment, *exchange], root)
+    ok(trainer.collect(assignment))
     outcomes = autograde_cohort(assignment, root, workers=2, progress=None)
     assert [o.status for o in outcomes] == ["graded"] * len(students), outcomes
     with Gradebook(db_url(root)) as gb:
@@ -150,7 +159,9 @@ def regraded(request, tmp_path_factory):
     texts = versions(assignment)
     students = cohort(assignment, texts)
     folder = tmp_path_factory.mktemp(f"regrade-{assignment}")
-    scores = {v: grade_version(folder / v, assignment, texts[v], students) for v in texts}
+    with pytest.MonkeyPatch.context() as patch:  # the gradebook runs alembic, installed beside this Python
+        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        scores = {v: grade_version(folder / v, assignment, texts[v], students) for v in texts}
     return assignment, {v: keys(t) for v, t in texts.items()}, students, scores
 
 

@@ -199,7 +199,9 @@ def test_build_refuses_an_assignment_whose_solution_loses_points(tmp_path, capsy
     path = notebook_path(repo, "assignments", "myths_and_facts")
     notebook = nbformat.read(path, 4)
     answer = next(c for c in notebook.cells if grade_id(c) == "answer-q2")
-    answer.source = answer.source.replace('q2 = "fact"\n### END', 'q2 = "myth"\n### END')
+    key = re.search(r'q2 = "(\w+)"\n### END', answer.source).group(1)
+    wrong = {"myth": "fact", "fact": "myth"}[key]
+    answer.source = answer.source.replace(f'q2 = "{key}"\n### END', f'q2 = "{wrong}"\n### END')
     nbformat.write(notebook, path)
     assert main(["build", "myths_and_facts", "--course", str(repo)]) == 1
     assert "does not earn full marks: myths_and_facts:test-q2 0/1" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import time
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from platform_fixture import LoopbackPlatform
+from support.lti_platform import LoopbackPlatform
 from tool_keys import ToolKeySet
 
 from course.grading.lms.lti.launch import CLAIM, LaunchRefused, NonceStore, account_name, verify_launch

@@ -46,7 +46,8 @@ CREATE TABLE scores (id INTEGER PRIMARY KEY, lineitem INTEGER, user TEXT, given 
 class LoopbackPlatform:
     """One platform, one course context, one deployment and one registered tool."""
 
-    def __init__(self, folder: Path, tool_url: str, client_id: str = "sat-tool-1", deployment: str = "dep-1"):
+    def __init__(self, folder: Path, tool_url: str, client_id: str = "sat-tool-1", deployment: str = "dep-1",
+                 issuer: str = ""):
         self.db_path = folder / "platform.sqlite"
         with sqlite3.connect(self.db_path) as db:
             db.executescript(SCHEMA)
@@ -56,7 +57,7 @@ class LoopbackPlatform:
         self.tool_url = tool_url.rstrip("/")
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.issuer = self.url
+        self.issuer = issuer or self.url
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # --- what the tool's administrator is given ------------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 import os
 import pwd
 import secrets
+import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -183,6 +184,10 @@ class LTI13Authenticator(Authenticator):
         group = s["graders_group"] if launch.grader else s["learners_group"]
         ensure_group(group)
         ensure_user(launch.account, group)
+        if not launch.grader and launch.account in grp.getgrnam(s["graders_group"]).gr_mem:
+            # No longer an instructor on the platform: no longer able to read the course root either.
+            subprocess.run(["gpasswd", "--delete", launch.account, s["graders_group"]], check=True,
+                           capture_output=True)
 
     def remember_services(self, launch: Launch) -> None:
         """The course context's roster and grade service URLs, for `course roster sync` and `course passback`."""

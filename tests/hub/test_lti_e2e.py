@@ -335,6 +335,19 @@ def test_a_students_launch_edited_to_claim_instructor_is_refused_by_the_hub(lti_
     assert "jupyterhub-session-id" not in password.cookies and password.status_code >= 400
 
 
+def test_an_instructor_launched_as_a_learner_loses_the_graders_rights(lti_hub):
+    """The platform is the source of roles: the instructor's next launch as a Learner leaves the graders."""
+    s, platform, teacher = lti_hub["s"], lti_hub["platform"], account(INSTRUCTOR)
+    assert teacher in grp.getgrnam(s["GRADERS_GROUP"]).gr_mem
+    platform.set_role(INSTRUCTOR, "Learner")
+    try:
+        browser, _ = launch(platform, INSTRUCTOR)
+        assert teacher not in grp.getgrnam(s["GRADERS_GROUP"]).gr_mem
+        assert formgrader(api_token(browser, teacher), "GET", "assignments").status_code == 403
+    finally:
+        platform.set_role(INSTRUCTOR, "Instructor")
+
+
 def test_a_student_cannot_reach_the_tools_key_or_the_platforms_services(lti_hub):
     s = lti_hub["s"]
     key = Path(s["INSTALL_DIR"]) / "lti" / "tool-key.pem"

@@ -77,6 +77,10 @@ class LoopbackPlatform:
         with sqlite3.connect(self.db_path) as db:
             db.execute("INSERT INTO members VALUES (?, ?, ?, ?, ?)", (sub, given, family, f"{sub}@uni.test", role))
 
+    def set_role(self, sub: str, role: str) -> None:
+        with sqlite3.connect(self.db_path) as db:
+            db.execute("UPDATE members SET role = ? WHERE sub = ?", (role, sub))
+
     def rows(self, query: str, *args) -> list[tuple]:
         with sqlite3.connect(self.db_path) as db:
             return db.execute(query, args).fetchall()

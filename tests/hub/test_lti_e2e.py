@@ -316,10 +316,13 @@ def test_five_students_launch_submit_and_get_their_grades_back_in_the_platform(l
 
 
 def test_a_students_launch_edited_to_claim_instructor_is_refused_by_the_hub(lti_hub):
-    """Through the running hub: the student's own launch, its roles edited to Instructor, is refused (403)."""
+    """Through the running hub: the student's launch posted from another browser (no state cookie), then with its
+    roles edited to Instructor, is refused (403); the login form takes no password."""
     platform = lti_hub["platform"]
     browser = requests.Session()
     action, fields = until_launch(browser, platform, "u-1003")
+    elsewhere = requests.post(action, data=fields, allow_redirects=False)  # the same launch from another browser
+    assert elsewhere.status_code == 403 and "state cookie" in elsewhere.text, elsewhere.status_code
     header, payload, signature = fields["id_token"].split(".")
     import base64
 

@@ -258,8 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--platform-id", help="the Canvas assignment id or Blackboard Column ID, when the roster "
                         "does not have it")
     roster = commands.add_parser(
-        "roster", help="import the participant list from Canvas, Moodle or Blackboard",
-        description="Keep which platform user each nbgrader student is, for `course export`.")
+        "roster", help="import the participant list from Canvas, Moodle or Blackboard, or sync it over LTI",
+        description="Keep which platform user each nbgrader student is, for `course export` (import a file) or "
+                    "`course passback` (sync from the platform over LTI 1.3).")
     roster_commands = roster.add_subparsers(dest="roster_command", required=True, metavar="SUBCOMMAND")
     roster_import = roster_commands.add_parser(
         "import", help="import a Canvas gradebook export, Moodle participants download or Blackboard Grade Centre "

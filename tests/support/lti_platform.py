@@ -16,7 +16,6 @@ import secrets
 import sqlite3
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -307,7 +306,3 @@ class Refused(Exception):
     def __init__(self, status: int, error: str, why: str):
         super().__init__(why)
         self.status, self.error, self.why = status, error, why
-
-
-def new_user_id() -> str:
-    return uuid.uuid4().hex

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from course.grading.nbgrader_run import GradingError
@@ -54,7 +54,6 @@ class Registration:
     key_id: str
     contexts_file: str
     tool_url: str = ""
-    extra: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = asdict(self)

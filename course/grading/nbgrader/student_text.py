@@ -1,0 +1,69 @@
+"""What a student wrote reaches the trainer's formgrader and the feedback as text, never as markup.
+
+The formgrader renders a graded notebook's markdown cells as HTML, unescaped: a ``<script>``, an ``<img
+onerror=…>`` or a ``javascript:`` link in a written answer would run in the trainer's session. ``StudentText``
+runs at autograde on the GRADED copy (the submission itself is never changed), after ``GradeLiterals`` has set
+each cell's nbgrader metadata from the gradebook, so a cell counts as the course's only when the gradebook says it
+is locked. Every other cell is the student's:
+
+- a markdown or raw cell becomes markdown holding one ``<pre>`` block of its text, HTML-escaped, so the trainer
+  reads exactly what was typed (tags, links and all) and nothing of it renders; its attachments are dropped;
+- outputs keep only plain text and images nbgrader draws as ``<img>`` (no HTML, SVG, JavaScript or markdown);
+- a cell longer than ``MAX_ANSWER`` characters is cut to its start, with a line saying how long it was.
+"""
+
+from __future__ import annotations
+
+import html
+
+from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course.grading.plain_answers import MAX_ANSWER
+
+__all__ = ["SAFE_OUTPUTS", "StudentText", "as_text"]
+
+SAFE_OUTPUTS = {"text/plain", "image/png", "image/jpeg", "image/gif"}
+SHOWN = 20_000  # characters of an over-long cell kept in the graded copy
+
+
+def as_text(text: str) -> str:
+    """Markdown that renders ``text`` literally: one preformatted HTML block, every ``< > & "`` escaped (a
+    ``<pre>`` block ends only at ``</pre>``, which escaping removes, so no markdown inside it is read)."""
+    return f'<pre class="student-text">{html.escape(text, quote=True)}</pre>'
+
+
+def _cut(source: str) -> str:
+    if len(source) <= MAX_ANSWER:
+        return source
+    return source[:SHOWN] + f"\n… cut here: the submitted cell has {len(source):,} characters (at most {MAX_ANSWER:,})"
+
+
+def _outputs(outputs: list) -> list:
+    kept = []
+    for output in outputs:
+        if output.get("output_type") in ("display_data", "execute_result"):
+            output["data"] = {k: v for k, v in output.get("data", {}).items() if k in SAFE_OUTPUTS}
+            output.pop("metadata", None)
+            if not output["data"]:
+                continue
+        kept.append(output)
+    return kept
+
+
+class StudentText(NbGraderPreprocessor):
+    """Show every cell the gradebook does not lock as the student's text, never as markup (see the module)."""
+
+    def preprocess_cell(self, cell: NotebookNode, resources, index):
+        if cell.get("metadata", {}).get("nbgrader", {}).get("locked"):
+            return cell, resources
+        cell.source = _cut(cell.source)
+        if cell.cell_type in ("markdown", "raw"):
+            cell.cell_type = "markdown"
+            cell.source = as_text(cell.source)
+            cell.pop("attachments", None)
+            cell.metadata.pop("format", None)
+            cell.metadata.pop("raw_mimetype", None)
+        elif cell.cell_type == "code":
+            cell.outputs = _outputs(cell.get("outputs", []))
+        return cell, resources

@@ -4,7 +4,7 @@ The formgrader renders a graded notebook's markdown cells as HTML, unescaped: a 
 onerror=…>`` or a ``javascript:`` link in a written answer would run in the trainer's session. ``StudentText``
 runs at autograde on the GRADED copy (the submission itself is never changed), after ``GradeLiterals`` has set
 each cell's nbgrader metadata from the gradebook, so a cell counts as the course's only when the gradebook says it
-is locked. Every other cell is the student's:
+is locked, or it is markdown the course released, unchanged. Every other cell is the student's:
 
 - a markdown or raw cell becomes markdown holding one ``<pre>`` block of its text, HTML-escaped, so the trainer
   reads exactly what was typed (tags, links and all) and nothing of it renders; its attachments are dropped;
@@ -15,7 +15,9 @@ is locked. Every other cell is the student's:
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
+import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -51,11 +53,30 @@ def _outputs(outputs: list) -> list:
     return kept
 
 
+def _released_text(resources) -> set[str]:
+    """The markdown the course released in this notebook (``release/ASSIGNMENT/NOTEBOOK.ipynb`` beside the
+    submission's course folder): a cell still holding it verbatim is the course's text and renders as usual."""
+    folder = resources.get("metadata", {}).get("path")
+    meta = resources.get("nbgrader", {})
+    if not folder or not meta:
+        return set()
+    release = Path(folder).resolve().parents[2] / "release" / meta["assignment"] / f"{meta['notebook']}.ipynb"
+    try:
+        return {c.source for c in nbformat.read(release, as_version=4).cells if c.cell_type == "markdown"}
+    except (OSError, ValueError):
+        return set()
+
+
 class StudentText(NbGraderPreprocessor):
     """Show every cell the gradebook does not lock as the student's text, never as markup (see the module)."""
 
+    def preprocess(self, nb: NotebookNode, resources):
+        self.course_text = _released_text(resources)
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell: NotebookNode, resources, index):
-        if cell.get("metadata", {}).get("nbgrader", {}).get("locked"):
+        if cell.get("metadata", {}).get("nbgrader", {}).get("locked") or \
+                (cell.cell_type == "markdown" and cell.source in self.course_text and not cell.get("attachments")):
             return cell, resources
         cell.source = _cut(cell.source)
         if cell.cell_type in ("markdown", "raw"):

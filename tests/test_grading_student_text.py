@@ -59,7 +59,9 @@ def test_every_attacker_is_set_aside_or_graded_and_named_once(cohort):
     assert seconds < 100
     for name in HONEST + ["mallory", "marker", "hugeint"]:
         assert outcomes[name].status == "graded", (name, outcomes[name].problems)
-    assert outcomes["alice"].score == outcomes["alice"].max_score == outcomes["bob"].score > 0
+    full = outcomes["alice"].score  # every automatic point; the written item awaits the trainer's mark
+    assert full > 0 and all(outcomes[name].score == full for name in ["bob", "mallory", "marker"])
+    assert outcomes["hugeint"].score < full
     assert outcomes["manycells"].status == "zero"
     assert [line for line in log if "manycells" in line and "200,0" in line and "cells" in line]
     assert outcomes["bigtext"].score < outcomes["alice"].score
@@ -86,7 +88,7 @@ def test_written_answer_is_text_in_the_graded_copy_and_untouched_in_the_submissi
 def test_report_and_feedback_go_on_for_everyone(cohort, capsys):
     root = cohort[0]
     report, out, _ = write_report(root, ASSIGNMENT)
-    assert {s.id for s in report.graded} >= {"alice", "bob", "hugeint", "marker", "mallory"}
+    assert set(report.graded) >= {"alice", "bob", "hugeint", "marker", "mallory", "bigtext"}
     assert out.stat().st_size < 2_000_000
     assert "about 6,02" in out.read_text() or "hugeint" in out.read_text()
     assert main(["feedback", ASSIGNMENT, "--course", str(root)]) == 0, capsys.readouterr()

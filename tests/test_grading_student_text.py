@@ -137,3 +137,32 @@ def test_roster_import_refuses_a_nul_login_and_cleans_markup_in_names():
     _, _, members, _ = read_members((header + '"<img src=x onerror=alert(1)>Ann","Smith\x1b[2J",ann,a@x.uk\r\n'
                                      ).encode())
     assert "<" not in members[0].first_name and "\x1b" not in members[0].last_name
+
+
+def test_nbgrader_submit_refuses_an_id_that_is_not_a_student_id(tmp_path):
+    """Real `nbgrader submit --student=…` with the course's submit: markup never enters the inbound folder (the
+    honest student's submission does)."""
+    import os
+    import subprocess
+    import sys
+
+    course = tmp_path / "exchange" / "course101"
+    (course / "outbound" / "ps1").mkdir(parents=True)
+    (course / "inbound").mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("answer = 'secure'")]),
+                   course / "outbound" / "ps1" / "ps1.ipynb")
+    work = tmp_path / "student" / "ps1"
+    work.mkdir(parents=True)
+    nbformat.write(nbformat.read(course / "outbound" / "ps1" / "ps1.ipynb", 4), work / "ps1.ipynb")
+    env = dict(os.environ, HOME=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter"))
+    results = {}
+    for student in ["<img src=x onerror=alert(1)>", "alice"]:
+        results[student] = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "submit", "ps1", "--course=course101", f"--student={student}",
+             f"--Exchange.root={tmp_path / 'exchange'}",
+             "--ExchangeFactory.submit=course.grading.nbgrader.exchange.PrivateSubmit"],
+            cwd=work.parent, env=env, capture_output=True, text=True, timeout=120)
+    assert results["alice"].returncode == 0, results["alice"].stderr[-2000:]
+    assert [p.name.split("+")[0] for p in (course / "inbound").iterdir()] == ["alice"]
+    refused = results["<img src=x onerror=alert(1)>"]
+    assert refused.returncode != 0 and "cannot submit as this student" in refused.stdout + refused.stderr

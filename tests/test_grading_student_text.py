@@ -62,6 +62,8 @@ def test_every_attacker_is_set_aside_or_graded_and_named_once(cohort):
     full = outcomes["alice"].score  # every automatic point; the written item awaits the trainer's mark
     assert full > 0 and all(outcomes[name].score == full for name in ["bob", "mallory", "marker"])
     assert outcomes["hugeint"].score < full
+    assert len([line for line in log if "'mallory'" in line and "holds markup" in line]) == 1
+    assert not [line for line in log if ("'alice'" in line or "'bob'" in line)]
     assert outcomes["manycells"].status == "zero"
     assert [line for line in log if "manycells" in line and "200,0" in line and "cells" in line]
     assert outcomes["bigtext"].score < outcomes["alice"].score

@@ -112,6 +112,8 @@ def extra_files(folder: Path, notebooks: list[str], source_folder: Path | None =
 def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
                     source_folder: Path | None = None) -> tuple[bool, list[str]]:
     """Check a submission folder before grading: (whether anything can be graded, the problems found)."""
+    from course.grading.nbgrader.student_text import course_markdown, markup_written
+
     problems, gradeable = [], False
     for name, released in cells.items():
         path = folder / f"{name}.ipynb"
@@ -136,6 +138,9 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
             problems.append(f"{path.name} could not be read ({short(error)}); it cannot be graded and scores zero")
             return False, problems
         problems += inspect_notebook(name, notebook, released)
+        course_text = course_markdown(source_folder / f"{name}.ipynb") if source_folder is not None else set()
+        if (markup := markup_written(notebook.cells, course_text)) is not None:
+            problems.append(f"{name}: a written answer holds markup ({markup!r}); it is shown as text, never run")
         gradeable = True
     extras = extra_files(folder, list(cells), source_folder)
     if extras:

@@ -268,8 +268,7 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     root = Path(root).resolve()
     require_assignment(assignment, root)
     require_static_grading(root)
-    students = sorted(students if students is not None else submitted_students(assignment, root))
-    students, set_aside = _by_id_rule(students)
+    students, set_aside = _by_id_rule(sorted(students if students is not None else submitted_students(assignment, root)))
     cells = released_cells(db_url(root), assignment)
     after_collect, unrecorded = tamper.since_collected(root, assignment, students)
     if unrecorded:

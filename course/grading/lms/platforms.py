@@ -165,6 +165,22 @@ def _columns(platform: str, header: list[str], rows: list[list[str]]) -> list[Co
     return [Column(m.group(1)) for h in header if (m := MOODLE_GRADE_COLUMN.match(h.strip()))]
 
 
+def _identity_problem(id_column: str, student_id: str, who: str, identity: dict[str, str],
+                      seen: dict[str, int]) -> str | None:
+    """What is wrong with a row's id or platform identifiers (``identity``: the one rule for ids; an identifier
+    is written exactly in exports, so one that starts like a formula is refused here), or None."""
+    if not student_id:
+        return f"{who} has no {id_column}"
+    if (reason := bad_id(student_id)) is not None:
+        return f"{id_column} of {who} cannot be an nbgrader student id: {reason}"
+    if formula := [k for k, v in identity.items() if formula_like(v) and k not in NAME_FIELDS]:
+        return (f"{formula[0]} of {who} starts like a spreadsheet formula ({identity[formula[0]][:1]!r}); an "
+                "identifier must stay exact, so fix it in the platform")
+    if student_id in seen:
+        return f"{id_column} {student_id!r} of {who} is already on row {seen[student_id]}"
+    return None
+
+
 def read_members(data: bytes, platform: str | None = None, id_column: str | None = None
                  ) -> tuple[str, str, list[Member], list[Column]]:
     """(platform, id column, members, grade columns) from a participant file; RosterFileError lists every bad row.
@@ -224,15 +240,8 @@ def read_members(data: bytes, platform: str | None = None, id_column: str | None
         first, last, email = clean_name(first), clean_name(last), clean_name(email)
         identity = {k: clean_name(v) for k, v in identity.items()}
         who = " ".join(p for p in (first, last) if p) or "a student with no name"
-        if not student_id:
-            problems.append(f"row {number}: {who} has no {id_column}")
-        elif (reason := bad_id(student_id)) is not None:
-            problems.append(f"row {number}: {id_column} of {who} cannot be an nbgrader student id: {reason}")
-        elif formula := [k for k, v in identity.items() if formula_like(v) and k not in NAME_FIELDS]:
-            problems.append(f"row {number}: {formula[0]} of {who} starts like a spreadsheet formula "
-                            f"({identity[formula[0]][:1]!r}); an identifier must stay exact, so fix it in the platform")
-        elif student_id in seen:
-            problems.append(f"row {number}: {id_column} {student_id!r} of {who} is already on row {seen[student_id]}")
+        if problem := _identity_problem(id_column, student_id, who, identity, seen):
+            problems.append(f"row {number}: {problem}")
         else:
             seen[student_id] = number
             members.append(Member(student_id, first, last, email, identity))

@@ -268,7 +268,8 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     root = Path(root).resolve()
     require_assignment(assignment, root)
     require_static_grading(root)
-    students, set_aside = _by_id_rule(sorted(students if students is not None else submitted_students(assignment, root)))
+    students, set_aside = _by_id_rule(sorted(students if students is not None
+                                             else submitted_students(assignment, root)))
     cells = released_cells(db_url(root), assignment)
     after_collect, unrecorded = tamper.since_collected(root, assignment, students)
     if unrecorded:

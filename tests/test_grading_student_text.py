@@ -168,3 +168,20 @@ def test_nbgrader_submit_refuses_an_id_that_is_not_a_student_id(tmp_path):
     assert [p.name.split("+")[0] for p in (course / "inbound").iterdir()] == ["alice"]
     refused = results["<img src=x onerror=alert(1)>"]
     assert refused.returncode != 0 and "cannot submit as this student" in refused.stdout + refused.stderr
+
+
+def test_student_outputs_keep_only_plain_text_and_images_and_stay_a_valid_notebook():
+    """With student outputs shown (the sandbox), HTML, SVG and JavaScript a student's cell printed are dropped
+    from the graded copy, plain text kept, and the notebook is still one nbformat accepts."""
+    from course.grading.nbgrader.student_text import StudentText
+
+    html = {"text/html": "<img src=x onerror=alert(1)>", "application/javascript": "alert(1)",
+            "image/svg+xml": "<svg onload=alert(1)>", "text/plain": "<IPython.core.display.HTML object>"}
+    code = nbformat.v4.new_code_cell("show()", outputs=[
+        nbformat.v4.new_output("display_data", data=html),
+        nbformat.v4.new_output("execute_result", data={"text/html": "<b>x</b>"}, execution_count=1)])
+    notebook = nbformat.v4.new_notebook(cells=[code, nbformat.v4.new_raw_cell("<script>alert(1)</script>")])
+    graded, _ = StudentText().preprocess(notebook, {})
+    nbformat.validate(graded)
+    assert [o["data"] for o in graded.cells[0].outputs] == [{"text/plain": html["text/plain"]}]
+    assert graded.cells[1].cell_type == "markdown" and "&lt;script&gt;" in graded.cells[1].source

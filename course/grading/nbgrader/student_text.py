@@ -62,7 +62,7 @@ def _outputs(outputs: list) -> list:
     for output in outputs:
         if output.get("output_type") in ("display_data", "execute_result"):
             output["data"] = {k: v for k, v in output.get("data", {}).items() if k in SAFE_OUTPUTS}
-            output.pop("metadata", None)
+            output["metadata"] = {}
             if not output["data"]:
                 continue
         kept.append(output)
@@ -95,7 +95,7 @@ class StudentText(NbGraderPreprocessor):
         self.course_text = _released_text(resources)
         if (markup := markup_written(nb.cells, self.course_text)) is not None:
             self.log.warning("student %s: a written answer holds markup (%s); it is shown as text, never run",
-                             shown(repr(resources["nbgrader"]["student"])), shown(repr(markup)))
+                             shown(repr(resources.get("nbgrader", {}).get("student"))), shown(repr(markup)))
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: NotebookNode, resources, index):

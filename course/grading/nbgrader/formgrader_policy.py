@@ -9,8 +9,8 @@ to re-point links, images only from the server or inline data. It is set only on
 JupyterLab and learners' pages keep the server's own policy.
 
 Enable it wherever the formgrader runs: ``jpserver_extensions`` ``{"course.grading.nbgrader.formgrader_policy":
-true}`` (installed with the course in ``etc/jupyter/jupyter_server_config.d``; set by ``hub/course_hub.py`` for
-the graders' service).
+true}`` (a wheel installs it in ``etc/jupyter/jupyter_server_config.d``; ``make`` copies it there for an editable
+checkout; ``hub/course_hub.py`` sets it for the graders' service).
 """
 
 from __future__ import annotations

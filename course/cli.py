@@ -50,6 +50,13 @@ def _times(args: argparse.Namespace) -> int:
     return 1 if off else 0
 
 
+def _standards(args: argparse.Namespace) -> int:
+    from course.models.standards import standards_table
+
+    print(standards_table(markdown=args.format == "markdown"), end="")
+    return 0
+
+
 def _facilitation(args: argparse.Namespace) -> int:
     from course.content import load_content
     from course.views.facilitation import facilitation_markdown
@@ -228,6 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
     times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
     times.set_defaults(func=_times)
+    standards = commands.add_parser(
+        "standards", help="list the NMC standards each module's learning outcomes serve",
+        description="Print, for each module, the NMC standards of proficiency (Future nurse 2018, midwives 2019, "
+                    "SCPHN 2022) its learning outcomes serve, by their published numbers, from data/standards.yaml. "
+                    "--format markdown writes the table docs/standards.md is made from.")
+    standards.add_argument("--format", "-f", choices=("text", "markdown"), default="text",
+                           help="plain text (default) or a markdown table")
+    standards.set_defaults(func=_standards)
     facilitation = commands.add_parser(
         "facilitation", help="print the facilitator's guides for participatory group sessions",
         description="Print, as Markdown, the 45 to 60 minute group discussion for each module (from "

@@ -21,9 +21,10 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
 from nbgrader.exchange.default.submit import ExchangeSubmit
-from nbgrader.utils import check_mode, parse_utc
+from nbgrader.utils import check_mode, get_username, parse_utc
 from traitlets import Enum, Float, Integer
 
+from course.grading.identity import bad_id
 from course.grading.nbgrader.safe_copy import Refusal, copy_regular_files, last_change, read_small, survey
 
 __all__ = ["PrivateSubmit", "RecordingCollect"]
@@ -34,6 +35,12 @@ FILE_MODE = stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH
 
 class PrivateSubmit(ExchangeSubmit):
     """Submit as nbgrader does, then close the submission's folder to everyone but its student and the graders."""
+
+    def init_dest(self):
+        student = get_username() if self.coursedir.student_id == "*" else self.coursedir.student_id
+        if (reason := bad_id(student)) is not None:
+            self.fail(f"cannot submit as this student: {reason}")
+        super().init_dest()
 
     def copy_files(self):
         super().copy_files()
@@ -112,6 +119,9 @@ class RecordingCollect(ExchangeCollect):
         name = os.path.basename(path)
         parts = name.rsplit("+", 3)
         student = parts[0]
+        if (reason := bad_id(student)) is not None:
+            self._set_aside(student, f"its folder names {reason}; not collected")
+            return None
         info = os.lstat(path)
         if not stat.S_ISDIR(info.st_mode):
             self._set_aside(student, f"{name!r} is not a folder (a link or special file); not collected")

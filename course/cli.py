@@ -9,6 +9,9 @@ from pathlib import Path
 
 __all__ = ["main", "build_parser"]
 
+COURSE_HELP = ("the course folder, with nbgrader_config.py (default: this folder or the nearest one above it, as git "
+               "finds its repository)")
+
 
 def _validate(args: argparse.Namespace) -> int:
     from course.content import check_content, data_directory, notebooks_directory
@@ -106,9 +109,14 @@ def _feedback(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from course.grading.lms.export import export_grades
+    from course.grading.trainer_commands import demo_export_name, refuse_before_autograde
 
-    result = export_grades(args.assignment, args.course, args.output, args.format, args.allow_unmarked,
+    refuse_before_autograde(args.assignment, Path(args.course), "exported")
+    output = args.output or demo_export_name(args.assignment, Path(args.course), args.format)
+    result = export_grades(args.assignment, args.course, output, args.format, args.allow_unmarked,
                            args.platform_id)
+    if output and not args.output:
+        print("DEMO course: these are demo grades, never to be uploaded as real ones.")
     print(f"Grades for {args.assignment} ({args.format}, {result.rows} student(s)) written to {result.path}")
     for names, what in ((result.left_empty, "awaiting your mark (grade left empty, not zero)"),
                         (result.no_submission, "with no submission (grade left empty, not zero)"),
@@ -171,7 +179,7 @@ def _leak_check(args: argparse.Namespace) -> int:
 def _add_assignment_command(commands, name: str, func, help: str, description: str):
     command = commands.add_parser(name, help=help, description=description)
     command.add_argument("assignment", help="the assignment's name, e.g. risk_factors")
-    command.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py (default: .)")
+    command.add_argument("--course", help=COURSE_HELP)
     command.set_defaults(func=func)
     return command
 
@@ -191,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     times = commands.add_parser(
         "times", help="compare each module's stated minutes with the time derived from its content",
         description="Derive each module's time from its notebook's prose and the activities it loads, and compare "
-                    "it with minutes in modules.yaml. Exit 1 if any is more than 25%% off.")
+                    "it with minutes in modules.yaml. Exit 1 if any is more than 25% off.")
     times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
     times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
     times.set_defaults(func=_times)
@@ -237,8 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="the platform, when its header is not recognised")
     roster_import.add_argument("--id-column", help="the column holding each student's nbgrader id (default: SIS "
                                "Login ID for Canvas, Username for Moodle and Blackboard)")
-    roster_import.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
-                               "(default: .)")
+    roster_import.add_argument("--course", help=COURSE_HELP)
     roster_import.set_defaults(func=_roster)
     report = _add_assignment_command(
         commands, "report", _report, "write a cohort report: score distribution, item statistics, wrong answers",
@@ -253,14 +260,60 @@ def build_parser() -> argparse.ArgumentParser:
         "Scan release/ASSIGNMENT, feedback/*/ASSIGNMENT and the exchange (outbound and feedback) for nbgrader "
         "markers, any line of the solutions, hidden tests or mark schemes, and each key in its hidden test "
         "(however it is escaped or spaced). Exit 1 if anything leaks.")
+    _add_trainer_commands(commands)
     return parser
+
+
+def _add_trainer_commands(commands) -> None:
+    from course.grading.trainer_commands import lab, status
+
+    state = commands.add_parser(
+        "status", help="where each assignment's cycle stands, and the one command to run next",
+        description="For each assignment (or only ASSIGNMENT): built, released, submissions in the exchange, "
+                    "collected, autograded, written answers awaiting your mark (by student and item), feedback "
+                    "generated and released, report and exports; then the one next command to run.")
+    state.add_argument("assignment", nargs="?", help="only this assignment")
+    state.add_argument("--course", help=COURSE_HELP)
+    state.set_defaults(func=status)
+    workspace = commands.add_parser(
+        "lab", help="the trainer's workspace: JupyterLab on the course folder, with the formgrader",
+        description="Open JupyterLab rooted at the course folder (assignments/, reports/, exports/ in its file "
+                    "browser) on 127.0.0.1 with a token, and print the formgrader's address, where you mark "
+                    "written answers. `make grade` runs this.")
+    workspace.add_argument("--course", help=COURSE_HELP)
+    workspace.add_argument("--port", type=int, help="the port (default: a free one)")
+    workspace.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    workspace.set_defaults(func=lab)
+    demo = commands.add_parser(
+        "demo", help="a demo cohort in a new scratch course folder, to rehearse the whole cycle",
+        description="Make a new course folder (./demo-course, or --into PATH) from this course's sources, marked "
+                    "DEMO, release ASSIGNMENT there and submit N demo students' answers by real `nbgrader submit`: "
+                    "right, wrong, blank, code in an answer, and late. Right answers come from the source "
+                    "notebook's solution regions (the demo runs where the source is); wrong ones from the option "
+                    "lists the visible checks accept. Never touches a course folder with real students.")
+    demo.add_argument("assignment", help="the assignment's name, e.g. risk_factors")
+    demo.add_argument("--students", type=int, default=6, help="how many demo students (default: 6)")
+    demo.add_argument("--into", default="demo-course", help="the new scratch course folder (default: demo-course)")
+    demo.add_argument("--course", help=COURSE_HELP)
+    demo.set_defaults(func=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from course.grading.demo import make_demo
+
+    demo = make_demo(args.assignment, Path(args.course), Path(args.into), args.students)
+    print(demo.summary())
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from course.grading.nbgrader_run import GradingError
 
+    from course.grading.trainer_commands import prepare
+
     args = build_parser().parse_args(argv)
     try:
+        prepare(args)
         return args.func(args)
     except GradingError as error:
         print(f"course {args.command}: {error}", file=sys.stderr)

@@ -308,7 +308,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from course.grading.nbgrader_run import GradingError
-
     from course.grading.trainer_commands import prepare
 
     args = build_parser().parse_args(argv)

@@ -142,13 +142,25 @@ def _answered(release, source, kind: str, options: dict[str, list[str]]):
 
 
 def _submit(root: Path, assignment: str, student: str, notebook, scratch: Path) -> None:
-    home = scratch / student / assignment
-    home.mkdir(parents=True)
-    nbformat.write(notebook, home / f"{assignment}.ipynb")
-    result = nbgrader(["submit", assignment, f"--course={DEMO_COURSE_ID}", f"--student={student}",
-                       f"--Exchange.root={root / 'exchange'}"], scratch / student)
-    if result.returncode != 0:
-        raise GradingError(f"nbgrader submit for demo student {student} failed:\n{result.stdout[-2000:]}")
+    """Hand the notebook in as ``student`` with nbgrader's own submit (the exchange code `nbgrader submit` runs),
+    from a scratch home of the student's, into the demo course's exchange."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange import ExchangeError
+    from nbgrader.exchange.default.submit import ExchangeSubmit
+    from traitlets.config import Config
+
+    home = scratch / student
+    (home / assignment).mkdir(parents=True)
+    nbformat.write(notebook, home / assignment / f"{assignment}.ipynb")
+    config = Config()
+    config.CourseDirectory.update(course_id=DEMO_COURSE_ID, assignment_id=assignment, student_id=student)
+    config.Exchange.update(root=str(root / "exchange"), assignment_dir=str(home))
+    try:
+        ExchangeSubmit(coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config),
+                       config=config).start()
+    except (ExchangeError, SystemExit) as error:
+        raise GradingError(f"nbgrader submit for demo student {student} failed: {error}") from None
 
 
 def _run(args: list[str], root: Path) -> None:
@@ -173,30 +185,25 @@ def make_demo(assignment: str, source_course: Path, target: Path, students: int 
     source = nbformat.read(root / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
     options = _option_lists(release)
     cohort = {f"demo-{i:02d}": KINDS[(i - 1) % len(KINDS)] for i in range(1, students + 1)}
-    order = sorted(cohort, key=lambda s: cohort[s] == "late")
     with Gradebook(db_url(root)) as gb:
         for i, student in enumerate(cohort, start=1):
-            gb.update_or_create_student(student, first_name=f"Demo student {i}", last_name="",
+            gb.update_or_create_student(student, first_name="Demo student", last_name=str(i),
                                         email=f"{student}@demo.invalid")
     with tempfile.TemporaryDirectory(prefix="course-demo-") as scratch:
-        for student in order:
-            if cohort[student] == "late" and not _due_date_set(root, assignment):
-                with Gradebook(db_url(root)) as gb:
-                    gb.update_or_create_assignment(assignment, duedate=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        for student in [s for s in cohort if cohort[s] != "late"]:
+            _submit(root, assignment, student, _answered(release, source, cohort[student], options), Path(scratch))
+        late = [s for s in cohort if cohort[s] == "late"]
+        if late:  # due now: the late students hand in after it
+            with Gradebook(db_url(root)) as gb:
+                gb.update_or_create_assignment(assignment, duedate=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        for student in late:
             _submit(root, assignment, student, _answered(release, source, cohort[student], options), Path(scratch))
     _write_participants(root, cohort)
     return Demo(root, assignment, cohort)
 
 
-def _due_date_set(root: Path, assignment: str) -> bool:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(db_url(root)) as gb:
-        return gb.find_assignment(assignment).duedate is not None
-
-
 def _write_participants(root: Path, cohort: dict[str, str]) -> None:
     """A Moodle participant download for the demo students (Moodle's own header, a Username column)."""
     rows = ["First name,Last name,Username,Email address,Roles,Groups"]
-    rows += [f"Demo student {i},,{sid},{sid}@demo.invalid,Student,DEMO" for i, sid in enumerate(cohort, start=1)]
+    rows += [f"Demo student,{i},{sid},{sid}@demo.invalid,Student,DEMO" for i, sid in enumerate(cohort, start=1)]
     (root / PARTICIPANTS).write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -11,8 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course.grading.course_location import (find_course_folder, is_demo_course, require_known_assignment,
-                                            require_known_students)
+from course.grading.course_location import (
+    find_course_folder,
+    is_demo_course,
+    require_known_assignment,
+    require_known_students,
+)
 from course.grading.nbgrader_run import GradingError
 
 __all__ = ["demo_export_name", "lab", "prepare", "refuse_before_autograde", "status"]

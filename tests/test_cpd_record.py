@@ -159,7 +159,8 @@ def test_export_writes_a_pdf_that_says_it_all(progress):
                      "in the style of the NMC revalidation reflective account form"]:
         assert expected in text, expected
     reader = PdfReader(path)
-    assert reader.metadata.title.startswith("CPD record: Secure Attachment")
+    assert reader.metadata.title.startswith("CPD record – Secure Attachment")
+    assert reader.metadata.title.count(":") <= 1, reader.metadata.title  # one colon, the course title's own
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     headings = [entry.title for entry in reader.outline[1] if not isinstance(entry, list)]
     assert headings == ["Time spent", "Modules worked on", "Knowledge check", "Reflections", "Reflective account"]

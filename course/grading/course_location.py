@@ -52,7 +52,7 @@ def find_course_folder(given: str | os.PathLike | None = None, start: Path | Non
     start = Path(start or Path.cwd())
     if given is not None:
         folder = Path(given)
-        if (folder / CONFIG).is_file():
+        if (folder / CONFIG).is_file() or (folder / "gradebook.db").is_file():  # named: its gradebook is enough
             return folder.resolve()
         where = f"--course {given}: {folder.resolve()} holds no {CONFIG}"
     else:
@@ -89,11 +89,23 @@ def known_assignments(root: Path) -> list[str]:
         if folder.is_dir() else []
 
 
+def _in_gradebook(root: Path) -> list[str]:
+    from nbgrader.api import Gradebook
+
+    from course.grading.nbgrader_run import db_url
+
+    if not (Path(root) / "gradebook.db").is_file():
+        return []
+    with Gradebook(db_url(root)) as gb:
+        return [a.name for a in gb.assignments]
+
+
 def require_known_assignment(assignment: str, root: Path) -> None:
     """Fail with a did-you-mean unless ``assignment`` has sources in this course folder."""
     known = known_assignments(root)
-    if assignment in known:
+    if assignment in known or assignment in _in_gradebook(root):
         return
+    known = sorted(set(known) | set(_in_gradebook(root)))
     listing = ", ".join(known) if known else "none"
     raise GradingError(f"no assignment {assignment!r} in {Path(root) / 'assignments'}.{did_you_mean(assignment, known)}"
                        f" This course's assignments: {listing}. (`course status` shows each one and what to do next.)")

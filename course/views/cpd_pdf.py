@@ -40,7 +40,7 @@ def render_pdf(record: CpdRecord) -> bytes:
     pdf = FPDF(format="A4")
     for style, path in _font_files().items():
         pdf.add_font("DejaVu", style, str(path))
-    title = f"CPD record: {record.course_title}"
+    title = f"CPD record – {record.course_title}"  # the course title has its own colon
     pdf.set_title(title)
     pdf.set_lang("en-GB")
     pdf.set_subject("Continuing professional development record")

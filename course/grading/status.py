@@ -14,8 +14,8 @@ from course.grading.course_location import is_demo_course, known_assignments
 
 __all__ = ["AssignmentStatus", "assignment_status", "course_status_text"]
 
-MARK_HOW = ("then Nbgrader → Formgrader → Manage Submissions → {a}; on each submission the written answer comes "
-            "first, its mark scheme beside it: type the score (it saves itself)")
+MARK_HOW = ("then open the Formgrader address it prints → Manual Grading → {a} → each notebook and submission: the "
+            "written answer comes first, its mark scheme right below it; type the score and press Tab (it saves)")
 
 
 @dataclass

@@ -107,7 +107,7 @@ def lab(args: argparse.Namespace) -> int:
     url = f"http://127.0.0.1:{port}"
     print(f"Trainer's workspace for {root}{' (DEMO course: demo data)' if is_demo_course(root) else ''}:\n"
           f"  JupyterLab:  {url}/lab?token={token}   (assignments/, reports/, exports/ in the file browser)\n"
-          f"  Formgrader:  {url}/formgrader?token={token}   (mark written answers: Manage Submissions)\n"
+          f"  Formgrader:  {url}/formgrader?token={token}   (mark written answers: Manual Grading)\n"
           f"  Stop with Ctrl+C.", flush=True)
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]

@@ -354,50 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Scan release/ASSIGNMENT, feedback/*/ASSIGNMENT and the exchange (outbound and feedback) for nbgrader "
         "markers, any line of the solutions, hidden tests or mark schemes, and each key in its hidden test "
         "(however it is escaped or spaced). Exit 1 if anything leaks.")
-    _add_trainer_commands(commands)
+    from course.grading.trainer_commands import add_trainer_commands
+
+    add_trainer_commands(commands, COURSE_HELP)
     return parser
-
-
-def _add_trainer_commands(commands) -> None:
-    from course.grading.trainer_commands import lab, status
-
-    state = commands.add_parser(
-        "status", help="where each assignment's cycle stands, and the one command to run next",
-        description="For each assignment (or only ASSIGNMENT): built, released, submissions in the exchange, "
-                    "collected, autograded, written answers awaiting your mark (by student and item), feedback "
-                    "generated and released, report and exports; then the one next command to run.")
-    state.add_argument("assignment", nargs="?", help="only this assignment")
-    state.add_argument("--course", help=COURSE_HELP)
-    state.set_defaults(func=status)
-    workspace = commands.add_parser(
-        "lab", help="the trainer's workspace: JupyterLab on the course folder, with the formgrader",
-        description="Open JupyterLab rooted at the course folder (assignments/, reports/, exports/ in its file "
-                    "browser) on 127.0.0.1 with a token, and print the formgrader's address, where you mark "
-                    "written answers. `make grade` runs this.")
-    workspace.add_argument("--course", help=COURSE_HELP)
-    workspace.add_argument("--port", type=int, help="the port (default: a free one)")
-    workspace.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    workspace.set_defaults(func=lab)
-    demo = commands.add_parser(
-        "demo", help="a demo cohort in a new scratch course folder, to rehearse the whole cycle",
-        description="Make a new course folder (./demo-course, or --into PATH) from this course's sources, marked "
-                    "DEMO, release ASSIGNMENT there and submit N demo students' answers by real `nbgrader submit`: "
-                    "right, wrong, blank, code in an answer, and late. Right answers come from the source "
-                    "notebook's solution regions (the demo runs where the source is); wrong ones from the option "
-                    "lists the visible checks accept. Never touches a course folder with real students.")
-    demo.add_argument("assignment", help="the assignment's name, e.g. risk_factors")
-    demo.add_argument("--students", type=int, default=6, help="how many demo students (default: 6)")
-    demo.add_argument("--into", default="demo-course", help="the new scratch course folder (default: demo-course)")
-    demo.add_argument("--course", help=COURSE_HELP)
-    demo.set_defaults(func=_demo)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    from course.grading.demo import make_demo
-
-    demo = make_demo(args.assignment, Path(args.course), Path(args.into), args.students)
-    print(demo.summary())
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -108,31 +108,43 @@ def _autograde(args: argparse.Namespace) -> int:
     except TamperDetected as error:
         print(f"course autograde: STOPPED: {error}", file=sys.stderr)
         return 2
-    zero = [o.student for o in outcomes if o.status == "zero"]
+    from course.grading.identity import shown
+
+    zero = [shown(o.student) for o in outcomes if o.status == "zero"]
     with_problems = [o.student for o in outcomes if o.problems]
-    print(f"{len(outcomes)} submission(s) of {args.assignment} graded; {len(with_problems)} with problems "
-          f"(listed above); {len(zero)} could not be graded and score zero{': ' + ', '.join(zero) if zero else ''}.")
+    aside = [shown(o.student) for o in outcomes if o.status == "set aside"]
+    print(f"{len(outcomes) - len(aside)} submission(s) of {args.assignment} graded; {len(with_problems)} with "
+          f"problems (listed above); {len(zero)} could not be graded and score zero"
+          f"{': ' + ', '.join(zero) if zero else ''}."
+          + (f" Set aside, not a student id: {', '.join(aside)}." if aside else ""))
     return 0
 
 
 def _feedback(args: argparse.Namespace) -> int:
+    import shutil
+
     from course.grading.feedback import generate_feedback
-    from course.grading.leaks import find_leaks
+    from course.grading.identity import shown
+    from course.grading.leaks import find_leaks, own_text
 
     course = Path(args.course)
     result = generate_feedback(args.assignment, course)
-    if result.returncode != 0:
-        print(result.stdout[-3000:], file=sys.stderr)
-        return 1
+    if result.returncode != 0:  # nbgrader went on with the others; what it made is still checked below
+        print(shown(result.stdout[-3000:], lines=True), file=sys.stderr)
     sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
-    leaks = [leak for folder in (course / "feedback").glob(f"*/{args.assignment}")
-             for leak in find_leaks(folder, sources, solutions=False)]
-    if leaks:
-        print("Feedback NOT safe to return:\n" + "\n".join(f"  - {leak}" for leak in leaks), file=sys.stderr)
-        return 1
-    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test, mark scheme or key. "
-          f"Return it with: nbgrader release_feedback {args.assignment}")
-    return 0
+    withheld = []
+    for folder in sorted((course / "feedback").glob(f"*/{args.assignment}")):
+        own = own_text(course / "submitted" / folder.parent.name / args.assignment)
+        leaks = find_leaks(folder, sources, solutions=False, own=own)
+        if leaks:  # that student's feedback is removed, so release_feedback cannot return it; the rest go
+            shutil.rmtree(folder)
+            withheld.append(folder.parent.name)
+            print(shown(f"Feedback for {folder.parent.name} WITHHELD (deleted; it is not safe to return):\n"
+                        + "\n".join(f"  - {leak}" for leak in leaks[:5]), lines=True), file=sys.stderr)
+    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test, mark scheme or key"
+          + (f" (except {len(withheld)} student(s) withheld above: {shown(', '.join(withheld))})" if withheld else "")
+          + f". Return it with: nbgrader release_feedback {args.assignment}")
+    return 1 if withheld or result.returncode != 0 else 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -184,7 +184,8 @@ def write_jupyter_config(s: dict) -> None:
     graders = graders_config_dir(s)
     (graders / "labconfig").mkdir(parents=True, exist_ok=True)
     (graders / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": True}}}, indent=2))
+        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": True,
+                                               "course.grading.nbgrader.formgrader_policy": True}}}, indent=2))
     (graders / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyter/nbgrader:formgrader": False,
                                 "@jupyter/nbgrader:create-assignment": False}}, indent=2))

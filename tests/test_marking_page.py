@@ -29,6 +29,7 @@ def test_the_marking_page_shows_the_written_answer_first_and_no_key(source):
     shown, _ = MarkingPage().preprocess(copy.deepcopy(notebook), {"submission_id": "x", "base_url": ""})
     assert "Student's written answer" in shown.cells[1].source
     assert "&lt;script&gt;alert(1)&lt;/script&gt; I would ask how she is." in shown.cells[1].source
+    assert "<script>" not in shown.cells[1].source
     assert shown.cells[2].metadata["nbgrader"]["task"] and "MARK SCHEME" in shown.cells[2].source
     page = "\n".join(c.source for c in shown.cells)
     assert not [line for line in hidden if line in page]
@@ -48,3 +49,14 @@ def test_course_times_help_prints_one_percent_sign(capsys):
         build_parser().parse_args(["times", "--help"])
     said = capsys.readouterr().out
     assert "25% off" in " ".join(said.split()) and "%%" not in said
+
+
+def test_an_answer_autograde_already_made_text_is_shown_once_not_escaped_twice():
+    """A written answer StudentText already turned into escaped text at autograde: is it shown as it is?"""
+    from course.grading.nbgrader.student_text import as_text
+
+    notebook = nbformat.read(SOURCES[0], as_version=4)
+    task = next(i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("task"))
+    notebook.cells[task + 1].source = as_text("Tom & <b>Jo</b>")
+    shown, _ = MarkingPage().preprocess(notebook, {"submission_id": "x"})
+    assert as_text("Tom & <b>Jo</b>") in shown.cells[1].source and "&amp;amp;" not in shown.cells[1].source

@@ -19,6 +19,7 @@ from course.grading.regions import HIDDEN, MARKERS, without_regions
 
 __all__ = ["MarkingPage"]
 
+STUDENT_TEXT = '<pre class="student-text">'  # as course.grading.nbgrader.student_text.as_text writes it
 HIDDEN_NOTE = "# (The hidden tests, with the key, are not shown on this page: see the report's mark scheme page.)"
 
 
@@ -37,10 +38,12 @@ def _answer_cells(cells: list, task_index: int) -> list[int]:
     return found
 
 
-def _plain(text: str) -> str:
-    """Student text as one HTML block the markdown renderer passes through untouched (never markup, never run)."""
-    escaped = html.escape(text.strip() or "(no answer)").replace("\r", "").replace("\n", "<br>")
-    return f'<div class="course-written-answer" style="white-space: pre-wrap">{escaped}</div>'
+def _as_text(source: str) -> str:
+    """A written answer as HTML the markdown renderer passes through untouched (never markup, never run): kept as
+    it is when autograde's StudentText already made it a ``<pre>`` of escaped text, escaped here otherwise."""
+    if source.startswith(STUDENT_TEXT) and source.endswith("</pre>") and "<" not in source[len(STUDENT_TEXT):-6]:
+        return source
+    return f"{STUDENT_TEXT}{html.escape(source, quote=True)}</pre>"
 
 
 class MarkingPage(Preprocessor):
@@ -55,8 +58,8 @@ class MarkingPage(Preprocessor):
             if not _nbgrader(cell).get("task"):
                 continue
             answers = _answer_cells(cells, index)
-            text = "\n\n".join(cells[i].source for i in answers)
-            first.append(new_markdown_cell(f"### Student's written answer\n\n{_plain(text)}"))
+            shown = "\n\n".join(_as_text(cells[i].source) for i in answers if cells[i].source.strip())
+            first.append(new_markdown_cell(f"### Student's written answer\n\n{shown or '(no answer)'}"))
             first.append(cell)
             moved.update([index, *answers])
         for cell in cells:

@@ -10,10 +10,13 @@ PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 PYTEST_ARGS ?=
 LAB_ARGS ?=
 LEARN_ARGS ?=
+GRADE_ARGS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+# setuptools' "Editable installation" box warns about a folder named like the package: here that folder IS the package.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help learn lab test lint pytest browser sandbox hub-deps lrs hub hub-stop hub-clean validate bench clean
+.PHONY: help learn lab grade test lint pytest browser sandbox hub-deps lrs hub hub-stop hub-clean validate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,12 +32,12 @@ POLICY = mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d && \
 	cp course/grading/nbgrader/course-formgrader-policy.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[learn]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[learn]'
 	$(POLICY)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[test]'
 	$(POLICY)
 	@touch $(VENV)/.installed $@
 
@@ -50,8 +53,11 @@ lrs: $(LRS_VENV)/.installed ## Install Ralph (a learning record store) in .venv-
 learn: $(VENV)/.installed ## Set up and open the course as web pages (no code on screen), on this computer only
 	$(BIN)/python -m course.learner_mode $(LEARN_ARGS) notebooks
 
-lab: $(VENV)/.installed ## Set up and open the course in JupyterLab (for trainers and authors)
+lab: $(VENV)/.installed ## Set up and open the modules in JupyterLab, as learners see them (for authors)
 	$(BIN)/jupyter lab $(ROOT_ARGS) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+grade: $(VENV)/.installed ## Open the trainer's workspace: JupyterLab on the course folder, with the formgrader
+	$(BIN)/course lab $(GRADE_ARGS)
 
 validate: $(VENV)/.installed ## Check the content in data/ and list any problems
 	$(BIN)/course validate

@@ -9,6 +9,9 @@ from pathlib import Path
 
 __all__ = ["main", "build_parser"]
 
+COURSE_HELP = ("the course folder, with nbgrader_config.py (default: this folder or the nearest one above it, as git "
+               "finds its repository)")
+
 
 def _validate(args: argparse.Namespace) -> int:
     from course.content import check_content, data_directory, notebooks_directory
@@ -146,9 +149,14 @@ def _feedback(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from course.grading.lms.export import export_grades
+    from course.grading.trainer_commands import demo_export_name, refuse_before_autograde
 
-    result = export_grades(args.assignment, args.course, args.output, args.format, args.allow_unmarked,
+    refuse_before_autograde(args.assignment, Path(args.course), "exported")
+    output = args.output or demo_export_name(args.assignment, Path(args.course), args.format)
+    result = export_grades(args.assignment, args.course, output, args.format, args.allow_unmarked,
                            args.platform_id)
+    if output and not args.output:
+        print("DEMO course: these are demo grades, never to be uploaded as real ones.")
     print(f"Grades for {args.assignment} ({args.format}, {result.rows} student(s)) written to {result.path}")
     for names, what in ((result.left_empty, "awaiting your mark (grade left empty, not zero)"),
                         (result.no_submission, "with no submission (grade left empty, not zero)"),
@@ -238,7 +246,7 @@ def _leak_check(args: argparse.Namespace) -> int:
 def _add_assignment_command(commands, name: str, func, help: str, description: str):
     command = commands.add_parser(name, help=help, description=description)
     command.add_argument("assignment", help="the assignment's name, e.g. risk_factors")
-    command.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py (default: .)")
+    command.add_argument("--course", help=COURSE_HELP)
     command.set_defaults(func=func)
     return command
 
@@ -266,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     times = commands.add_parser(
         "times", help="compare each module's stated minutes with the time derived from its content",
         description="Derive each module's time from its notebook's prose and the activities it loads, and compare "
-                    "it with minutes in modules.yaml. Exit 1 if any is more than 25%% off.")
+                    "it with minutes in modules.yaml. Exit 1 if any is more than 25% off.")
     times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
     times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
     times.set_defaults(func=_times)
@@ -328,8 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="the platform, when its header is not recognised")
     roster_import.add_argument("--id-column", help="the column holding each student's nbgrader id (default: SIS "
                                "Login ID for Canvas, Username for Moodle and Blackboard)")
-    roster_import.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
-                               "(default: .)")
+    roster_import.add_argument("--course", help=COURSE_HELP)
     roster_import.set_defaults(func=_roster)
     sync = roster_commands.add_parser(
         "sync", help="read the class list from the platform (LTI 1.3 Names and Roles) into the gradebook",
@@ -359,14 +366,19 @@ def build_parser() -> argparse.ArgumentParser:
         "Scan release/ASSIGNMENT, feedback/*/ASSIGNMENT and the exchange (outbound and feedback) for nbgrader "
         "markers, any line of the solutions, hidden tests or mark schemes, and each key in its hidden test "
         "(however it is escaped or spaced). Exit 1 if anything leaks.")
+    from course.grading.trainer_commands import add_trainer_commands
+
+    add_trainer_commands(commands, COURSE_HELP)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from course.grading.nbgrader_run import GradingError
+    from course.grading.trainer_commands import prepare
 
     args = build_parser().parse_args(argv)
     try:
+        prepare(args)
         return args.func(args)
     except GradingError as error:
         print(f"course {args.command}: {error}", file=sys.stderr)

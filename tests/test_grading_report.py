@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -198,7 +199,9 @@ def test_item_names_come_from_the_source_notebook(tmp_path):
 def test_report_before_the_course_is_built_says_what_to_do(tmp_path, capsys):
     """Before any build, does `course report` stop with the command to run first, not a traceback?"""
     from course.cli import main
+    from course.grading.build import copy_course
 
+    copy_course(Path(__file__).resolve().parents[1], tmp_path)
     assert main(["report", "myths_and_facts", "--course", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == (
         f"course report: no gradebook.db in {tmp_path}: run `course build myths_and_facts` there first")

@@ -10,6 +10,7 @@ and what was written, never what is right. The answer keys live only in the hidd
 from __future__ import annotations
 
 import sys
+import textwrap
 from collections.abc import Iterable, Mapping
 
 __all__ = ["AnswerFormatError", "check_choice", "check_ids", "score_choice", "score_ids", "show_choices"]
@@ -19,6 +20,11 @@ NONE = "none"
 
 class AnswerFormatError(Exception):
     """An answer is missing or not in the form the question asks for (the message says how to fix it)."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows in place of a traceback (in JupyterLab and in ``nbgrader validate``): the plain
+        message alone, in lines short enough that nbgrader's validate never cuts them, no source paths."""
+        return textwrap.wrap(f"Answer format: {self}", 80, break_on_hyphens=False, break_long_words=False)
 
 
 def _lookup(name: str, namespace: Mapping | None):

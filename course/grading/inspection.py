@@ -21,7 +21,7 @@ __all__ = ["FORMAT_ERROR", "allowed_answer_names", "extra_files", "inspect_noteb
            "review_graded", "short", "too_many_cells"]
 
 FORMAT_ERROR = "AnswerFormatError"
-NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # both written by `nbgrader submit`
+NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # both written by nbgrader submit itself
 IGNORED_FOLDERS = {".ipynb_checkpoints"}
 MAX_CELLS = 1000
 

@@ -54,6 +54,11 @@ CANVAS_TOTALS = re.compile(r"Current Score|Current Points|Current Grade|Final Sc
 CANVAS_TEST_STUDENT = "Student, Test"
 BLACKBOARD_COLUMN = re.compile(r"^(.*?)\s*(?:\[Total Pts:\s*([\d.]+)[^\]]*\])?\s*\|(\d+)$")
 MOODLE_ID_COLUMNS = ("Username", "Email address", "ID number")
+MOODLE_NO_USERNAME = (". Moodle's participant download shows only the fields its site lists under 'Show user identity'"
+                      ": ask your Moodle administrator to include Username there (Site administration → Users → "
+                      "Permissions → User policies → Show user identity) and download the list again, or pass "
+                      "--id-column 'ID number' if that column holds each student's JupyterHub login. An email "
+                      "address is not used as a student id.")
 NAME_FIELDS = {"Student", "Section"}  # shown, not matched on: guarded with safe_text when written
 MOODLE_GRADE_COLUMN = re.compile(r"^(?:[^:]+:\s*)?(.*?)\s*\((?:Real|Percentage|Letter)\)$")
 
@@ -204,7 +209,8 @@ def read_members(data: bytes, platform: str | None = None, id_column: str | None
     id_column = id_column or DEFAULT_ID_COLUMN[platform]
     if id_column not in header:
         raise RosterFileError([f"row 1: no column {id_column!r} for the nbgrader student id (the columns are: "
-                               f"{', '.join(header)}): name the right one with --id-column"])
+                               f"{', '.join(header)}): name the right one with --id-column"
+                               + (MOODLE_NO_USERNAME if platform == "moodle" and id_column == "Username" else "")])
     index = {name: i for i, name in reversed(list(enumerate(header)))}
 
     def cell(row: list[str], name: str) -> str:

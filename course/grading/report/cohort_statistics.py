@@ -191,6 +191,8 @@ def show(value: object) -> str:
         return repr(value)
     if isinstance(value, tuple):
         return short_repr(list(value))
+    if isinstance(value, str) and not value.strip():
+        return "(no answer)"  # an empty answer reads as the missing one does, not as ''
     return short_repr(value)
 
 
@@ -301,7 +303,8 @@ def analyse(assignment: str, items: Sequence[Item], students: Sequence[Student])
         manual.append(ManualItem(item, len(marked), len(marks) - len(marked),
                                  statistics.fmean(marked) if marked else None))
     rows = [_student_row(s, auto, [i for i in items if not i.autograded]) for s in sorted(students, key=lambda s: s.id)]
-    by_status = {status: sorted(s.id for s in students if s.status == status)
+    by_status = {status: sorted(f"{s.name} ({s.id})" if s.name and s.name != s.id else s.id
+                                for s in students if s.status == status)
                  for status in ("missing", "not-autograded")}
     return CohortReport(
         assignment, stats, manual, Distribution(totals, max_points, _bands(totals.values(), max_points)),

@@ -22,9 +22,12 @@ c.CourseDirectory.root = str(HERE)
 # (on JupyterHub, the admin points it at the shared volume, usually /srv/nbgrader/exchange).
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(HERE / "exchange"))
 
-# Collect as nbgrader does, and record the hashes of each submission as collected (in grading-alerts/collected/,
-# which students never reach): `course autograde` and `course feedback` stop, naming the student, if a submission
-# changed after collect.
+# Collect trusting nothing a student put in the inbound folder: regular files only (never through a link, never a
+# FIFO or device), within RecordingCollect.max_file_size / max_submission_size / max_files; on a hub a folder
+# claiming another account's student is set aside; the time is the folder's change time when the claimed one is
+# earlier. One warning line per student names what was set aside; everyone else is collected. Then the hashes of
+# each submission as collected are recorded (in grading-alerts/collected/, which students never reach):
+# `course autograde` and `course feedback` stop, naming the student, if a submission changed after collect.
 c.ExchangeFactory.collect = "course.grading.nbgrader.exchange.RecordingCollect"
 
 # Students' answer cells start with this line in place of the solution: what to do, in plain words.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from course_hub import SYSTEM_PATH, graders_config_dir, load_settings, venv_dir  # noqa: E402
+from learner_limits import limited_command  # noqa: E402
 
 c = get_config()  # noqa: F821
 s = load_settings()
@@ -94,6 +95,9 @@ if COURSE_DATA.is_dir():
     environment["COURSE_DATA"] = str(COURSE_DATA)
 if learner_mode_path:
     environment["JUPYTER_PATH"] = os.pathsep.join(learner_mode_path)
+# Each learner's server, and its kernels, within MEM_LIMIT and PROCESS_LIMIT (see learner_limits.py).
+c.Spawner.cmd, limits_environment = limited_command(c.Spawner.cmd, s)
+environment.update(limits_environment)
 c.Spawner.environment = environment
 
 

@@ -13,3 +13,6 @@ c.CourseDirectory.course_id = "@COURSE_ID@"
 # A submission is readable by its student and the graders' group only (nbgrader leaves it open to everyone,
 # hidden only by its name).
 c.ExchangeFactory.submit = "course.grading.nbgrader.exchange.PrivateSubmit"
+# Collect as the course root's nbgrader_config.py does, wherever a grader runs it: regular files only, within size
+# limits, never through a link; a folder claiming another student's name is set aside (see exchange.py).
+c.ExchangeFactory.collect = "course.grading.nbgrader.exchange.RecordingCollect"

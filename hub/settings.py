@@ -81,9 +81,11 @@ GRADEBOOK_URL = ""
 # Demo accounts `make hub` creates: this many students (student01, student02, ...) plus INSTRUCTORS.
 DEMO_STUDENTS = 10
 
-# Memory and CPU per learner's server (LocalProcessSpawner cannot enforce these; they are applied on Kubernetes).
-# docs/hub.md gives the measured memory of one learner's server.
+# Memory per process of a learner's server (the server and each kernel) and processes (threads included) per
+# learner: a runaway kernel fails in that learner's server only (hub/learner_limits.py; '' and 0 switch them
+# off). Kubernetes applies MEM_LIMIT per pod. docs/hub.md gives the measured memory of one learner's server.
 MEM_LIMIT = "1G"
+PROCESS_LIMIT = 512
 
 # Anything else for jupyterhub_config.py (c is JupyterHub's config object). Runs last, so it can override.
 EXTRA_CONFIG = """

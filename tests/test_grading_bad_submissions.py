@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support.grading import answered, autograde_with_log, released_course, submitted_hashes, write_submission
+from support.grading import answered, autograde_with_log, released_course, submitted_cohort, submitted_hashes
 from support.grading import cell as _cell
 
 from course.grading.cohort import autograde_cohort
@@ -89,8 +89,7 @@ def corpus(release, source) -> dict[str, object]:
 def cohort(tmp_path_factory):
     """The corpus, graded once: (course root, outcomes by student, log lines, hashes before, hashes after)."""
     root, release, source = released_course(tmp_path_factory.mktemp("bad-cohort"), ASSIGNMENT)
-    for student, submission in corpus(release, source).items():
-        write_submission(root / "submitted" / student / ASSIGNMENT, ASSIGNMENT, submission)
+    submitted_cohort(root, ASSIGNMENT, corpus(release, source))  # real `nbgrader submit`, then collect
     before = submitted_hashes(root)
     outcomes, lines = autograde_with_log(ASSIGNMENT, root)
     return root, {o.student: o for o in outcomes}, lines, before, submitted_hashes(root)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support.grading import answered, cell, released_course, submitted_hashes, write_submission
+from support.grading import answered, cell, released_course, submitted_cohort, submitted_hashes
 from support.shown import text_of
 
 from course.grading.cohort import autograde_cohort
@@ -281,8 +281,7 @@ def graded(tmp_path_factory):
         "eve": with_answers(**{second.answer_cell: f'{second.name} = "{second.wrong[:1]}" + "{second.wrong[1:]}"'}),
         "fay": nbformat.writes(good)[:4000].encode(),
     }
-    for name, submission in submissions.items():
-        write_submission(root / "submitted" / name / ASSIGNMENT, ASSIGNMENT, submission)
+    submitted_cohort(root, ASSIGNMENT, submissions)  # real `nbgrader submit`, then collect
     with Gradebook(db_url(root)) as gb:
         gb.add_student("gus")
     before = submitted_hashes(root)

@@ -16,9 +16,11 @@ are read as literals and no student code runs. This runner adds what a trainer n
 
 from __future__ import annotations
 
+import glob
 import logging
 import re
 import shutil
+import stat
 import sys
 import traceback
 import warnings
@@ -226,6 +228,7 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
     config = course_config(root)
     config.merge(KVArgParseConfigLoader(list(extra_args)).load_config())
     config.CourseDirectory.root = str(root)
+    config.CourseDirectory.ignore = _never_copied(root, assignment, students, CourseDirectory(config=config).ignore)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     coursedir.student_id = "*"
@@ -251,6 +254,18 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
     output = "\n".join(handler.lines)
     parts = _by_student(output)
     return {student: parts.get(student, output) for student in students}
+
+
+def _never_copied(root: Path, assignment: str, students: list[str], ignore: list[str]) -> list[str]:
+    """nbgrader's ignore list plus the names of links, special files and huge files in the submissions: nbgrader
+    copies a submission's other files into its graded copy, and would block on a FIFO or fill the disk."""
+    names = set()
+    for student in students:
+        for path in (root / "submitted" / student / assignment).rglob("*"):
+            info = path.lstat()
+            if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)) or info.st_size > tamper.HASHED_BYTES:
+                names.add(glob.escape(path.name))
+    return list(ignore) + sorted(names)
 
 
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from pathlib import Path
 
 import nbformat
@@ -125,6 +126,10 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
             else:
                 problems.append(f"no {path.name} in the submission; it scores zero")
             continue
+        if not stat.S_ISREG(path.lstat().st_mode):
+            problems.append(f"{path.name} is not a regular file (a link or special file); it is not opened and "
+                            "scores zero")
+            return False, problems
         if (many := too_many_cells(path.read_bytes(), released)) is not None:
             problems.append(f"{path.name} {many}; not graded, scores zero")
             return False, problems
@@ -142,6 +147,10 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
         if (markup := markup_written(notebook.cells, course_text)) is not None:
             problems.append(f"{name}: a written answer holds markup ({markup!r}); it is shown as text, never run")
         gradeable = True
+    timestamp = folder / "timestamp.txt"
+    if (timestamp.exists() or timestamp.is_symlink()) and not stat.S_ISREG(timestamp.lstat().st_mode):
+        problems.append("timestamp.txt is not a regular file (a link or special file); not graded, scores zero")
+        gradeable = False
     extras = extra_files(folder, list(cells), source_folder)
     if extras:
         problems.append(f"extra file(s) in the submission ({', '.join(extras[:5])}); they are never used")

@@ -3,9 +3,10 @@
 Covered: every submitted file as ``nbgrader collect`` left it (``record_collected``, called by the course's
 collect, keeps its hashes in ``grading-alerts/collected/``; ``since_collected`` compares), every submitted file
 (all students) while grading runs, the assignment's sources (they hold the keys), the gradebook
-rows of every student not being graded, and the course's folder in the exchange (what students fetch, submit
-and get back). A difference names the student (where there is one) and writes an alert that stops
-``course feedback`` until a trainer has looked.
+rows of every student not being graded, and what students fetch from the exchange (its outbound folder; not
+inbound, where a student may submit while grading runs: that submission is the next collect's). A difference
+names the student (where there is one) and writes an alert that stops ``course feedback`` until a trainer has
+looked.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ __all__ = ["ALERTS", "Snapshot", "TamperDetected", "alert_file", "changes", "col
            "since_collected", "snapshot", "write_alert"]
 
 ALERTS = "grading-alerts"
+HASHED_BYTES = 200_000_000
 
 
 class TamperDetected(RuntimeError):
@@ -38,11 +41,28 @@ class Snapshot:
     rows: dict[str, tuple]
 
 
+def _digest(path: Path, info: os.stat_result) -> str:
+    """A regular file's SHA-256, read in chunks; past ``HASHED_BYTES`` its size and change time stand in (a
+    64 GiB sparse file is never read)."""
+    if info.st_size > HASHED_BYTES:
+        return f"size {info.st_size} changed {info.st_mtime_ns}/{info.st_ctime_ns}"
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _hash_files(folder: Path, label: str) -> dict[str, str]:
+    """Each regular file under ``folder`` (by ``lstat``: links and special files are never opened)."""
     if not folder.exists():
         return {}
-    return {f"{label}/{p.relative_to(folder)}": hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    hashes = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            hashes[f"{label}/{path.relative_to(folder)}"] = _digest(path, info)
+    return hashes
 
 
 def _rows(root: Path, skip: set[str]) -> dict[str, tuple]:
@@ -66,8 +86,8 @@ def snapshot(root: Path, assignment: str, graded: list[str]) -> Snapshot:
     files = _hash_files(root / "submitted", "submitted")
     files |= _hash_files(root / "assignments" / assignment, f"assignments/{assignment}")
     exchange = exchange_folder(root)
-    if exchange is not None:
-        files |= _hash_files(exchange, "exchange")
+    if exchange is not None:  # not inbound: a student may submit while grading runs (the next collect's)
+        files |= _hash_files(exchange / "outbound", "exchange/outbound")
     return Snapshot(files, _rows(root, set(graded)))
 
 

@@ -208,6 +208,16 @@ def test_a_cohort_takes_the_course_and_a_graded_assignment_on_one_hub(hub, capsy
             print(f"\n[hub e2e] one learner's memory with module 02 open: {hub['state']['memory']}", flush=True)
         assert server > 0 and kernel > 0
 
+    with phase("a runaway kernel fails in its own learner's server only"):
+        (runaway, _), (other, _) = results[0], results[1]
+        grab = ("import mmap\ntry:\n    mmap.mmap(-1, 4 << 30)\n    print('allocated')\n"
+                "except OSError:\n    print('refused')")
+        assert students[0].execute(runaway, grab).strip() == "refused", "4 GiB allowed past MEM_LIMIT = 1G"
+        assert students[1].execute(other, "print(6 * 7)").strip() == "42"
+        kernel_limits = Path(f"/proc/{processes_of(students[0].name, 'ipykernel')[0]}/limits").read_text()
+        assert re.search(r"Max address space\s+1073741824", kernel_limits), kernel_limits
+        assert re.search(r"Max processes\s+512", kernel_limits), kernel_limits
+
     with phase("build and release (course build as the grader, release from the formgrader)"):
         as_grader(s, "course", "build", ASSIGNMENT)
         # A student cannot use the formgrader; the instructor can.
@@ -232,8 +242,21 @@ def test_a_cohort_takes_the_course_and_a_graded_assignment_on_one_hub(hub, capsy
         validations = in_parallel(take_assignment, list(enumerate(students)), workers=4)
         assert all(v.get("success") for v in validations), validations
 
+    with phase("two students submit as a classmate (who answered right), later"):
+        inbound = Path(s["EXCHANGE_ROOT"]) / COURSE_ID / "inbound"
+        forged = inbound / f"{STUDENTS[0]}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+forged"
+        made = as_user(STUDENTS[1], "/bin/sh", "-c", f'mkdir "$1" && cp ~/{ASSIGNMENT}/{ASSIGNMENT}.ipynb "$1"/ && '
+                       'echo "2099-01-01 00:00:00.000000 UTC" > "$1/timestamp.txt"', "sh", str(forged))
+        assert made.returncode == 0, made.stderr
+        submitted = as_user(STUDENTS[3], "/bin/sh", "-c", f"cd ~ && {s['INSTALL_DIR']}/venv/bin/nbgrader submit "
+                            f"{ASSIGNMENT} --course={COURSE_ID} --student={STUDENTS[2]}")
+        assert submitted.returncode == 0, submitted.stderr[-2000:]
+
     with phase("collect, autograde, mark a written answer, release feedback"):
-        check(teacher.formgrader("POST", COURSE_ID, f"assignment/{ASSIGNMENT}/collect"), "collect")
+        collected = check(teacher.formgrader("POST", COURSE_ID, f"assignment/{ASSIGNMENT}/collect"), "collect")
+        refused = [line for line in collected.json()["log"].splitlines() if "WARNING" in line]
+        assert len(refused) == 2 and f"'{STUDENTS[1]}'" in refused[0] + refused[1] \
+            and f"'{STUDENTS[3]}'" in refused[0] + refused[1], collected.json()["log"]
         graded = as_grader(s, "course", "autograde", ASSIGNMENT)
         submissions = check(teacher.formgrader("GET", COURSE_ID, f"submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}"),
                             "submissions").json()

@@ -1,11 +1,16 @@
 """Helpers shared by the tests that grade a cohort in a temporary course: released notebooks answered as a
-good student would, submissions written as nbgrader's collect leaves them, and hashes of everything submitted."""
+good student would, cohorts submitted by real `nbgrader submit` and collected by the course's collect, and hashes
+of everything submitted."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -44,10 +49,12 @@ def released_course(folder: Path, assignment: str):
     return root, release, source
 
 
-def write_submission(folder: Path, assignment: str, submission) -> None:
-    """A submission as collected: a notebook, raw bytes, a (filename, notebook) pair, or None for no notebook."""
+def write_submission(folder: Path, assignment: str, submission, *, stamped: bool = True) -> None:
+    """A submission's folder: a notebook, raw bytes, a (filename, notebook) pair, or None for no notebook; with
+    the timestamp collect leaves unless ``stamped`` is False (a student's folder, before submit)."""
     folder.mkdir(parents=True)
-    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    if stamped:
+        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     if submission is None:
         (folder / "notes.txt").write_text("I could not find the notebook")
     elif isinstance(submission, bytes):
@@ -56,6 +63,68 @@ def write_submission(folder: Path, assignment: str, submission) -> None:
         nbformat.write(submission[1], folder / submission[0])
     else:
         nbformat.write(submission, folder / f"{assignment}.ipynb")
+
+
+COURSE_ID = "secure-attachment"
+SUBMITTERS = 2
+SUBMIT_EACH = """
+import json, os, sys
+from nbgrader.apps.submitapp import SubmitApp
+for folder, args in json.loads(sys.argv[1]):
+    os.chdir(folder)
+    app = SubmitApp()
+    app.initialize(args)
+    app.start()
+    SubmitApp.clear_instance()
+"""
+
+
+def student_command(assignment: str, root: Path, *args: str) -> list[str]:
+    """``nbgrader submit`` as a student runs it, against the course's exchange (and its own cache)."""
+    return [sys.executable, "-m", "nbgrader", "submit", *submit_arguments(assignment, root, *args)]
+
+
+def submit_arguments(assignment: str, root: Path, *args: str) -> list[str]:
+    return [assignment, f"--course={COURSE_ID}", f"--Exchange.root={root / 'exchange'}",
+            f"--Exchange.cache={root / 'student-cache'}", *args]
+
+
+def submit(root: Path, assignment: str, submissions: dict, *, home: Path | None = None) -> Path:
+    """Each student's ``submission`` (any form ``write_submission`` takes) submitted by nbgrader's own submit app
+    (``nbgrader submit --student=ID``, run in its folder), after the assignment is released to the course's
+    exchange; students share a few processes, as importing nbgrader costs more than a submit. Returns the
+    exchange's inbound folder."""
+    home = home or root.parent / f"{root.name}-students"
+    if not (root / "exchange" / COURSE_ID / "outbound" / assignment).exists():
+        released = nbgrader(["release_assignment", assignment, f"--Exchange.root={root / 'exchange'}"], root)
+        assert released.returncode == 0, released.stdout[-3000:]
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    jobs = []
+    for student, submission in submissions.items():
+        write_submission(home / student / assignment, assignment, submission, stamped=False)
+        jobs.append((str(home / student), submit_arguments(assignment, root, f"--student={student}")))
+    running = [subprocess.Popen([sys.executable, "-c", SUBMIT_EACH, json.dumps(jobs[i::SUBMITTERS])], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+               for i in range(min(SUBMITTERS, len(jobs)))]
+    for process in running:
+        output = process.communicate(timeout=600)[0]
+        assert process.returncode == 0, output[-3000:]
+    return root / "exchange" / COURSE_ID / "inbound"
+
+
+def collect(root: Path, assignment: str, *args: str) -> list[str]:
+    """Plain ``nbgrader collect`` in the course (the course's collect, by its nbgrader_config.py): its WARNING
+    lines."""
+    result = nbgrader(["collect", assignment, f"--Exchange.root={root / 'exchange'}", *args], root)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return [line for line in result.stdout.splitlines() if "WARNING" in line]
+
+
+def submitted_cohort(root: Path, assignment: str, submissions: dict) -> list[str]:
+    """A cohort as real students make it: submitted by `nbgrader submit`, collected by `nbgrader collect`.
+    Returns collect's WARNING lines."""
+    submit(root, assignment, submissions)
+    return collect(root, assignment)
 
 
 def submitted_hashes(root: Path) -> dict[str, str]:
@@ -75,7 +144,7 @@ def autograde_with_log(assignment: str, root: Path, **options):
     logger = logging.getLogger("course.grading")
     logger.addHandler(handler)
     try:
-        outcomes = autograde_cohort(assignment, root, progress=None, **options)
+        outcomes = autograde_cohort(assignment, root, **{"progress": None, **options})
     finally:
         logger.removeHandler(handler)
     return outcomes, [r.getMessage() for r in records]

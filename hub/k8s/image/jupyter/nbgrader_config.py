@@ -6,3 +6,7 @@ c = get_config()  # noqa: F821
 c.Exchange.root = "/srv/nbgrader/exchange"
 c.CourseDirectory.course_id = "secure-attachment"
 c.ExchangeFactory.submit = "course.grading.nbgrader.exchange.PrivateSubmit"
+# Collect as the course root's nbgrader_config.py does, wherever a grader runs it: regular files only, within size
+# limits, never through a link; a folder claiming another student's name is set aside (see exchange.py).
+c.ExchangeFactory.collect = "course.grading.nbgrader.exchange.RecordingCollect"
+

@@ -107,3 +107,18 @@ def test_a_key_is_found_however_a_student_file_escapes_or_spaces_it(source, tmp_
     (tmp_path / "clean.txt").write_text("nothing to see")
     found = {leak.file.name for leak in find_leaks(tmp_path, [source], solutions=False)}
     assert found == {"printed.ipynb", "page.html", "key.txt", "printed-json.txt"}
+
+
+def test_a_huge_or_sparse_notebook_is_named_and_never_read(tmp_path, monkeypatch):
+    """Is a submitted notebook over the size bound (here a 1 GiB sparse file) set aside with its size, scoring zero,
+    without a byte of it being read?"""
+    from course.grading import inspection
+
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    with open(folder / "risk_factors.ipynb", "wb") as handle:
+        handle.truncate(1024 ** 3)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    gradeable, problems = inspection.read_submission(folder, {"risk_factors": []})
+    assert not gradeable
+    assert any("1,073,741,824 bytes" in p and "scores zero" in p for p in problems), problems

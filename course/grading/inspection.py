@@ -24,6 +24,8 @@ FORMAT_ERROR = "AnswerFormatError"
 NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # both written by nbgrader submit itself
 IGNORED_FOLDERS = {".ipynb_checkpoints"}
 MAX_CELLS = 1000
+# A notebook larger than this is never read: a sparse or padded file must not take the cohort's memory or time.
+MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
 
 
 def short(error: BaseException) -> str:
@@ -126,9 +128,14 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
             else:
                 problems.append(f"no {path.name} in the submission; it scores zero")
             continue
-        if not stat.S_ISREG(path.lstat().st_mode):
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
             problems.append(f"{path.name} is not a regular file (a link or special file); it is not opened and "
                             "scores zero")
+            return False, problems
+        if info.st_size > MAX_NOTEBOOK_BYTES:
+            problems.append(f"{path.name} is {info.st_size:,} bytes (at most {MAX_NOTEBOOK_BYTES:,}); it is not "
+                            "opened and scores zero")
             return False, problems
         if (many := too_many_cells(path.read_bytes(), released)) is not None:
             problems.append(f"{path.name} {many}; not graded, scores zero")

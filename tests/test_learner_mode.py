@@ -51,7 +51,8 @@ def test_the_options_carry_the_limits_and_the_template():
     options = voila_options(ServerLimits(idle_seconds=120, check_every_seconds=15, max_kernels=3))
     assert f"--VoilaConfiguration.template={TEMPLATE}" in options
     assert {"--MappingKernelManager.cull_idle_timeout=120", "--MappingKernelManager.cull_interval=15",
-            "--MappingKernelManager.cull_connected=False", "--CourseKernelManager.max_kernels=3"} <= set(options)
+            "--MappingKernelManager.cull_connected=False", "--CourseKernelManager.max_kernels=3",
+            "--CourseKernelManager.leave_seconds=10"} <= set(options)
     with pytest.raises(ValueError, match="must all be positive"):
         ServerLimits(idle_seconds=0)
 

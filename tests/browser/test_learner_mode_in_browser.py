@@ -98,12 +98,6 @@ def test_nothing_is_fetched_from_anywhere_else(module_page):
     assert module_page.outside_requests() == []
 
 
-def test_no_serious_accessibility_violation(module_page):
-    """Does axe-core find no serious or critical violation anywhere on the page?"""
-    violations = serious_violations(module_page.page, "body")
-    assert violations == [], describe(violations)
-
-
 def test_the_page_reads_like_a_web_page(module_page):
     """Is the page titled by its module, in one <main>, with headings in order and only the learner's cells?"""
     page, module = module_page.page, module_page.module
@@ -124,13 +118,10 @@ def test_the_page_reads_like_a_web_page(module_page):
             assert first not in shown, f"a cell for JupyterLab only is on the page: {first!r}"
 
 
-def test_text_is_16px_in_a_readable_column(module_page):
-    """Is the text (the course's and its widgets') 16 px, in lines of at most about 80 characters?"""
+def test_text_is_in_a_readable_column(module_page):
+    """Are lines of text at most about 80 characters long? (Text sizes and axe are checked on every page at two
+    widths by the read-through in test_learner_mode_read_through.py.)"""
     page = module_page.page
-    sizes = page.locator("main :is(.jp-RenderedMarkdown p, .jupyter-widgets p, .jupyter-widgets label, "
-                         ".jupyter-button)").evaluate_all(
-        "els => [...new Set(els.map(e => getComputedStyle(e).fontSize))]")
-    assert sizes == ["16px"], sizes
     # Measured on the page's longest paragraph: a short one (a line of bold words) says little about prose.
     characters = page.locator("main .jp-RenderedMarkdown p").evaluate_all("""ps => {
       const p = ps.reduce((a, b) => b.textContent.length > a.textContent.length ? b : a);
@@ -505,13 +496,15 @@ def test_the_repair_simulator_redraws_when_its_slider_moves(browser, learner_ser
 
 
 def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, learner_server):
-    """Is a closed page's kernel shut down once idle, while a page left open still answers afterwards?"""
+    """Is the kernel of a tab closed without a word (as a phone or a killed browser does: no leave request) shut
+    down a few seconds later, with the real limits, while a page left open still answers afterwards?"""
     limits = learner_server.limits
     with learner_tab(browser, learner_server, learner_server.probe) as kept_open:
         with learner_tab(browser, learner_server, learner_server.probe) as closed:
             gone = closed.kernel_id()
             assert learner_server.kernel_running(gone)
-        deadline = time.monotonic() + limits.idle_seconds + 2 * limits.check_every_seconds + 20
+        # Playwright closes the tab without running its unload handlers, so the page sends no leave request.
+        deadline = time.monotonic() + limits.leave_seconds + 20
         while learner_server.kernel_running(gone) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert not learner_server.kernel_running(gone), "the closed tab's kernel is still running"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 
 from tornado import web
+from tornado.ioloop import IOLoop
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -59,7 +60,13 @@ SWAPS = {TornadoVoilaHandler: CoursePageHandler, VoilaLoginHandler: OpenAgainHan
 
 
 class CourseVoila(Voila):
-    """Voilà with the course's handlers in place of the three above."""
+    """Voilà with the course's handlers in place of the three above, warming a spare kernel from the start."""
+
+    def start(self):
+        # The first spare is for pages in the served folder itself (a page's folder, relative to it, is "").
+        IOLoop.current().add_callback(lambda: self.kernel_manager.fill_spares(
+            (self.kernel_manager.default_kernel_name, "")))
+        super().start()
 
     def init_handlers(self):
         return [(pattern, SWAPS.get(handler, handler), *rest) for pattern, handler, *rest in super().init_handlers()]

@@ -41,7 +41,7 @@ def _probe_folder(tmp_path: Path) -> Path:
 
 def test_a_page_past_the_bound_is_refused_with_a_plain_message(monkeypatch):
     """Does the server start kernels up to its bound, then refuse the next page saying what to do?"""
-    manager = CourseKernelManager(max_kernels=2)
+    manager = CourseKernelManager(max_kernels=2, spare_kernels=0)
     started = []
 
     async def start(self, *args, kernel_id=None, **kwargs):
@@ -84,6 +84,55 @@ def test_a_kernel_whose_page_went_away_ends_after_the_grace_unless_it_comes_back
 
     run_coroutine(scenario())
     assert ended == ["left"]
+
+
+def test_a_warm_spare_is_given_to_the_next_page_without_counting_against_the_bound_or_being_culled(monkeypatch):
+    """Is a spare kernel started before any page asks, given to the next page (and another spare started), left
+    out of the bound on pages and out of idle culling, and is a page past the bound still refused?"""
+    manager = CourseKernelManager(max_kernels=1, spare_kernels=1, warm_up="")
+    kernels, culled = [], []
+
+    async def start(self, *args, kernel_id=None, **kwargs):
+        kernels.append(kernel_id or f"page-{len(kernels)}")
+        return kernels[-1]
+
+    async def cull(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    monkeypatch.setattr(AsyncMappingKernelManager, "cull_kernel_if_idle", cull)
+    monkeypatch.setattr(CourseKernelManager, "list_kernel_ids", lambda self: list(kernels))
+    monkeypatch.setattr(CourseKernelManager, "__contains__", lambda self, kernel_id: kernel_id in kernels)
+
+    async def scenario():
+        manager.fill_spares(("python3", ""))
+        await manager._warming
+        spare = kernels[0]
+        given = await manager.start_kernel(kernel_name="python3", path="")
+        await manager._warming
+        for kernel in kernels:
+            await manager.cull_kernel_if_idle(kernel)
+        with pytest.raises(TooManyPages):
+            await manager.start_kernel(kernel_name="python3", path="")
+        return spare, given
+
+    spare, given = run_coroutine(scenario())
+    assert given == spare and len(kernels) == 2, "the page did not get the warm spare"
+    assert culled == [spare], "only the kernel given to a page may be culled when idle, not the new spare"
+
+
+def test_warming_up_reads_nothing_of_the_learners(monkeypatch, tmp_path):
+    """Does a spare kernel's warm-up load the activities and the content without touching the progress folder?"""
+    import importlib
+    import sys
+
+    from course.learner_mode.warm_up import warm_up
+
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "progress"))
+    monkeypatch.delitem(sys.modules, "course.widgets.glossary", raising=False)
+    warm_up()
+    assert "course.widgets.glossary" in sys.modules and importlib.import_module("course.widgets.glossary")
+    assert not (tmp_path / "progress").exists()
 
 
 def test_the_course_server_accepts_a_left_pages_request_and_answers_bad_addresses_in_its_words(tmp_path):

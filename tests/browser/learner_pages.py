@@ -6,6 +6,7 @@ course's own server.
 
 from __future__ import annotations
 
+import ast
 import re
 import time
 from collections.abc import Iterator
@@ -17,6 +18,9 @@ import nbformat
 from learner import NOT_RENDERED, VIEWPORT
 from playwright.sync_api import Browser, Locator, Page, TimeoutError, expect
 
+from course.progress import Progress
+
+REPO = Path(__file__).resolve().parents[2]
 READY_SECONDS = 90
 # The two ways a learner reads the course: a laptop's window, and a phone held upright (touch, no mouse).
 DESKTOP = {"viewport": VIEWPORT}
@@ -193,6 +197,26 @@ def wide_regions_unreachable(page: Page) -> list[str]:
       }).filter(e => !e.matches('input, textarea, select')).filter(e => e.tabIndex >= 0 ? !e.getAttribute('aria-label')
                      : !e.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])'))
         .map(e => e.outerHTML.slice(0, 100))""")
+
+
+def page_calls(notebook: str) -> list[tuple[str, tuple, dict]]:
+    """The course calls a page makes, in page order, with their arguments (``signposting(topic="crying")``)."""
+    calls = []
+    for source in code_cells(REPO / "notebooks" / notebook):
+        for node in ast.parse(source).body:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+                calls.append((call.func.id, tuple(ast.literal_eval(a) for a in call.args),
+                              {k.arg: ast.literal_eval(k.value) for k in call.keywords}))
+    return calls
+
+
+def answered_rightly(course_home, widget) -> None:
+    """Every question of every item reached the progress store, and its last answer there is right."""
+    last = {a.item: a for a in Progress(course_home).attempts(activity=widget.run.activity)}
+    wanted = {f"{item.id}/{q.id}" for item in widget.run.items for q in item.questions}
+    assert wanted <= last.keys(), f"not in the progress store: {sorted(wanted - last.keys())}"
+    assert [i for i in sorted(wanted) if not last[i].correct] == []
 
 
 # --- the learner's keyboard ----------------------------------------------------------------------------

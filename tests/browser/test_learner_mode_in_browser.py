@@ -4,7 +4,6 @@ kernel gone. One Voilà server (the ``learner_server`` fixture) serves every tes
 
 from __future__ import annotations
 
-import ast
 import re
 import time
 from pathlib import Path
@@ -17,8 +16,10 @@ from learner_pages import (
     Keyboard,
     activity_on,
     answer_every_item_by_keyboard,
+    answered_rightly,
     code_cells,
     learner_tab,
+    page_calls,
     write_by_keyboard,
 )
 from playwright.sync_api import expect
@@ -142,26 +143,6 @@ def test_text_is_in_a_readable_column(module_page):
 # 03 have keyboard tests of their own for, below.
 NOTHING_TO_COMPLETE = {"reference_list", "course_map", "learner_support"}
 TESTED_BELOW = {"cue_scenarios", "cue_sort", "self_care_plan"}
-
-
-def page_calls(notebook: str) -> list[tuple[str, tuple, dict]]:
-    """The course calls a page makes, in page order, with their arguments (``signposting(topic="crying")``)."""
-    calls = []
-    for source in code_cells(REPO / "notebooks" / notebook):
-        for node in ast.parse(source).body:
-            call = node.value if isinstance(node, ast.Expr) else None
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
-                calls.append((call.func.id, tuple(ast.literal_eval(a) for a in call.args),
-                              {k.arg: ast.literal_eval(k.value) for k in call.keywords}))
-    return calls
-
-
-def answered_rightly(course_home, widget) -> None:
-    """Every question of every item reached the progress store, and its last answer there is right."""
-    last = {a.item: a for a in Progress(course_home).attempts(activity=widget.run.activity)}
-    wanted = {f"{item.id}/{q.id}" for item in widget.run.items for q in item.questions}
-    assert wanted <= last.keys(), f"not in the progress store: {sorted(wanted - last.keys())}"
-    assert [i for i in sorted(wanted) if not last[i].correct] == []
 
 
 def complete(keyboard, page, server, widget) -> None:

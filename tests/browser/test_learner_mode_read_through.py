@@ -15,14 +15,28 @@ from accessibility import describe, serious_violations
 from learner_pages import (
     DESKTOP,
     PHONE,
+    activity_on,
+    answered_rightly,
     keys_that_do_not_scroll,
     learner_tab,
+    page_calls,
     sideways_scrolling,
     text_below_smallest,
     wide_regions_unreachable,
 )
+from playwright.sync_api import expect
 
 from course.content import load_content
+from course.progress import Progress
+from course.widgets.claim_check import claim_check
+from course.widgets.cue_scenarios import cue_scenarios
+from course.widgets.knowledge_check import knowledge_check
+from course.widgets.myth_or_fact import myth_or_fact
+from course.widgets.partner_scenarios import partner_scenarios
+from course.widgets.reflection import reflection
+from course.widgets.risk_vignettes import risk_vignettes
+from course.widgets.stress_scenarios import stress_scenarios
+from course.widgets.understanding_check import understanding_check
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +44,11 @@ MODULES = load_content()["modules"]
 GLOSSARY = "glossary.ipynb"
 DEVICES = {"1280px": DESKTOP, "375px-phone": PHONE}
 LEFT_WITHOUT_A_WORD = "its page left"  # what the server logs when it ends a kernel whose page went away
+# The activities a phone reader completes by touch on the way through (question by question, item by item).
+BY_TOUCH = {factory.__name__: factory for factory in (
+    knowledge_check, understanding_check, stress_scenarios, risk_vignettes, claim_check, partner_scenarios,
+    myth_or_fact, cue_scenarios)}
+TARGET_PX = 24  # WCAG 2.2 target size (minimum)
 REFUSED = re.compile(r"course pages? open|_xsrf", re.IGNORECASE)
 
 
@@ -81,6 +100,61 @@ class Reader:
         if self.phone:
             self.note(notebook, sideways_scrolling(page))
 
+    def tap(self, notebook: str, target) -> None:
+        """Tap as a finger does, noting a target (its label, button or link) smaller than 24 × 24 px."""
+        target.wait_for(state="visible")  # not the last item's control, on its way out of the page
+        width, height, what = target.evaluate("""e => { const t = e.closest('label, button, a') || e;
+          const box = t.getBoundingClientRect(); return [box.width, box.height, t.outerHTML.slice(0, 120)]; }""")
+        if width < TARGET_PX or height < TARGET_PX:
+            self.note(notebook, [f"a {width:.0f} × {height:.0f} px target: {what}"])
+        target.tap()
+
+    def complete_by_touch(self, notebook: str, scratch) -> None:
+        """Answer every item of every question-and-answer activity rightly, and save every reflection, by taps
+        (and the phone's keyboard for words); what to answer comes from the same activity built in Python."""
+        page = self.learner.page
+        for number, (name, args, kwargs) in enumerate(page_calls(notebook)):
+            progress = Progress(scratch / f"{notebook}-{number}")
+            if name == "reflection":
+                widget = reflection(*args, **kwargs, progress=progress)
+                box = page.locator(".sa-reflection").filter(has_text=args[1])
+                words = f"Typed on a phone for {widget.prompt_id}."
+                self.tap(notebook, box.locator("textarea"))
+                page.keyboard.type(words)
+                self.tap(notebook, box.get_by_role("button", name=widget.save_button.description, exact=True))
+                box.locator("[role=status]").filter(has_text="✓").wait_for()
+                if Progress(self.server.course_home).reflection(widget.prompt_id).text != words:
+                    self.note(notebook, [f"reflection {widget.prompt_id} not saved word for word"])
+            elif name in BY_TOUCH:
+                widget = BY_TOUCH[name](*args, **kwargs, progress=progress)
+                self.answer_by_touch(notebook, activity_on(page, widget.title), widget)
+                try:
+                    answered_rightly(self.server.course_home, widget)
+                except AssertionError as error:
+                    self.note(notebook, [f"{widget.title}: {error}"])
+
+    def answer_by_touch(self, notebook: str, activity, widget) -> None:
+        items = widget.run.items
+        for number, item in enumerate(items):
+            expect(activity.locator("h4").first).to_have_text(item.title)
+            controls = activity.locator("fieldset.sa-choice:not(:has(input:disabled)), "
+                                        ".widget-vbox:has(> .widget-checkbox):not(:has(input:disabled))")
+            for index, question in enumerate(item.questions):
+                for option in question.options:
+                    if option.id in question.correct:
+                        self.tap(notebook, controls.nth(index).get_by_text(option.text, exact=True))
+            check = activity.get_by_role("button", name=widget.check_button.description, exact=True)
+            expect(check).to_be_enabled()
+            self.tap(notebook, check)
+            activity.locator("[role=status] .sa-feedback").first.wait_for()
+            marks = [f.inner_text().strip()[:1] for f in activity.locator("[role=status] .sa-feedback").all()]
+            if "✗" in marks or marks.count("✓") < len(item.questions):
+                self.note(notebook, [f"{item.id}: tapped the right answers, told {marks}"])
+            if number < len(items) - 1:
+                following = activity.get_by_role("button", name=widget.next_button.description, exact=True)
+                expect(following).to_be_enabled()
+                self.tap(notebook, following)
+
     def note(self, notebook: str, found: list[str]) -> None:
         if found:
             self.problems.setdefault(notebook, []).extend(found)
@@ -91,18 +165,23 @@ class Reader:
 
 
 @pytest.mark.parametrize("device", DEVICES.values(), ids=DEVICES.keys())
-def test_reading_through_every_page_by_its_links_and_back(browser, learner_server, device):
+def test_reading_through_every_page_by_its_links_and_back(browser, learner_server, device, tmp_path):
     """Following Next from the course map to the last module, then the glossary link, then Back and Previous to
     the course map again, in one tab: does every page open, the kernel of each page left end as it is left (so
-    the bound on kernels is never met), and every page pass the text-size, keyboard-scroll and axe checks?"""
+    the bound on kernels is never met), and every page pass the text-size, keyboard-scroll and axe checks? On the
+    phone, tapping the links, are the question-and-answer activities and reflections completed by touch?"""
     phone = device.get("has_touch", False)
     log_from = len(learner_server.log.read_text())
     with learner_tab(browser, learner_server, MODULES[0].notebook, device) as learner:
         reader = Reader(learner, learner_server, phone)
         reader.check(MODULES[0].notebook)
+        if phone:
+            reader.complete_by_touch(MODULES[0].notebook, tmp_path)
         for following in MODULES[1:]:
             reader.follow(reader.nav_link(following), following.notebook)
             reader.check(following.notebook)
+            if phone:
+                reader.complete_by_touch(following.notebook, tmp_path)
         reader.follow(learner.page.locator(f"main a[href='{GLOSSARY}']").first, GLOSSARY)
         reader.check(GLOSSARY)
         reader.back(MODULES[-1].notebook)

@@ -159,17 +159,26 @@ def text_below_smallest(page: Page) -> list[str]:
     return page.evaluate(_SMALL_TEXT_JS, SMALLEST_TEXT_PX)
 
 
+# Where the page is once a smooth scroll already under way has ended.
+_SCROLL_SETTLED_JS = """() => new Promise(done => { let last = -1;
+  const look = () => {
+    if (window.scrollY === last) done(last); else { last = window.scrollY; setTimeout(look, 150); }
+  };
+  look(); })"""
+
+
 def keys_that_do_not_scroll(page: Page) -> list[str]:
     """Of Page Down, Space and the down arrow, pressed from the moment the page is ready (no click or Tab first),
     the ones that did not move the page down. Returns the page to its top."""
     still = []
     for key in ("PageDown", "Space", "ArrowDown"):
-        before = page.evaluate("() => window.scrollY")
+        before = page.evaluate(_SCROLL_SETTLED_JS)
         page.keyboard.press(key)
         try:
             page.wait_for_function("before => window.scrollY > before", arg=before, timeout=3_000)
         except TimeoutError:
-            still.append(key)
+            focus = page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)")
+            still.append(f"{key} (focus on {focus})")
     page.evaluate("() => window.scrollTo(0, 0)")
     return still
 

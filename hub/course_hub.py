@@ -134,8 +134,9 @@ def install_software(s: dict) -> None:
         dist.mkdir(exist_ok=True)
         shutil.copy2(wheel, dist / wheel.name)
         quietly(*pip, "install", "--force-reinstall", "--no-deps", str(dist / wheel.name))
-        # Its dependencies when new, with the learn extra (Voilà) so LEARNER_MODE can be switched on later.
-        quietly(*pip, "install", f"{dist / wheel.name}[learn]")
+        # Its dependencies when new, with the learn extra (Voilà) so LEARNER_MODE can be switched on later, and the lti
+        # extra (signed tokens) so AUTHENTICATOR = "lti" can be.
+        quietly(*pip, "install", f"{dist / wheel.name}[learn,lti]")
     # Learners get these copied into their home on first start; not secret, so readable by all.
     copy_tree(REPO / "notebooks", install_dir / "notebooks", mode=0o755)
     content_needs_copy = subprocess.run(
@@ -183,7 +184,8 @@ def write_jupyter_config(s: dict) -> None:
     graders = graders_config_dir(s)
     (graders / "labconfig").mkdir(parents=True, exist_ok=True)
     (graders / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": True}}}, indent=2))
+        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": True,
+                                               "course.grading.nbgrader.formgrader_policy": True}}}, indent=2))
     (graders / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyter/nbgrader:formgrader": False,
                                 "@jupyter/nbgrader:create-assignment": False}}, indent=2))

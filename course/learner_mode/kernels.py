@@ -22,6 +22,8 @@ from traitlets import Float, Int, Unicode
 
 __all__ = ["CourseKernelManager", "TooManyPages"]
 
+SPARE_WAIT_SECONDS = 10  # the longest a page waits for a spare still warming up before starting its own kernel
+
 
 class TooManyPages(web.HTTPError):
     """The learner already has as many course pages open as the server allows."""
@@ -68,6 +70,10 @@ class CourseKernelManager(AsyncMappingKernelManager):
         return await super().start_kernel(*args, **kwargs)
 
     async def _take_spare(self, wanted: tuple) -> str | None:
+        if not self._ready and self._spare_for == wanted and self._warming is not None and not self._warming.done():
+            # A spare on its way is further on than a kernel started now, which would only compete with it.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._warming), timeout=SPARE_WAIT_SECONDS)
         while self._ready:
             spare = self._ready.pop(0)
             self._spares.discard(spare)

@@ -1,12 +1,17 @@
-"""How long each module takes to be ready in learner mode, against a one-widget page in the same run.
+"""How long a learner waits for each page in learner mode, following the course's links, before and after.
 
-Starts learner mode as ``make learn`` does (Voilà on 127.0.0.1, the course's template and limits) over a copy of
-the notebooks, opens each module in a fresh Chromium tab and times it from the request to every activity
-drawn. The baseline is a page with a single button: what Voilà itself costs (a kernel started, a page sent,
-the widget libraries loaded), so each ratio says how much the module's own content adds. Best of ``--repeat``
-runs per page. Needs Chromium (``$CHROMIUM`` or /usr/bin/chromium).
+Two parts, one run:
 
-    .venv/bin/python benchmarks/learner_mode_ready.py [--repeat N]
+1. Where the time goes, per page, outside the browser: starting a kernel, the page's import line (ipywidgets,
+   matplotlib, the activities), its first activity (which reads and validates the content), and the rest of its
+   cells (drawing figures and widgets); then the same cells in a kernel warmed up as a spare is.
+2. Time to ready in Chromium (from the click on the link to every cell run and every activity drawn), reading
+   through the course in one tab by its own links (the course map, Next to the last module, then the glossary
+   link), pausing ``--read`` seconds on each page as a reader would. Run twice, each on a fresh server: the
+   baseline configuration (no spare kernel: each page starts its own, as Voilà does) and the course's (a warm
+   spare kernel handed to each page), with ratios. The machine's load is printed beside the figures.
+
+    .venv/bin/python benchmarks/learner_mode_ready.py [--read SECONDS] [--repeat N]
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import re
 import secrets
 import shutil
 import signal
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,79 +31,145 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import start_new_kernel
 from playwright.sync_api import sync_playwright
 
 from course.content import load_content
-from course.learner_mode import ServerLimits, environment
-from course.learner_mode.__main__ import server_command
+from course.learner_mode import WARM_UP, ServerLimits, environment
+from course.learner_mode.__main__ import free_port, server_command
 
 REPO = Path(__file__).resolve().parent.parent
-BASELINE = "baseline.ipynb"
+GLOSSARY = "glossary.ipynb"
 WIDGETS = "document.querySelectorAll('main .jp-OutputArea-output > .jupyter-widgets').length"
 
 
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def code_cells(path: Path) -> list[str]:
+    return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
 def widget_calls(path: Path) -> int:
-    cells = nbformat.read(path, as_version=4).cells
-    return sum(c.cell_type == "code" and not re.match(r"\s*(from|import)\s", c.source) for c in cells)
+    return sum(not re.match(r"\s*(from|import)\s", source) for source in code_cells(path))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def run_cells(client, cells: list[str]) -> list[float]:
+    times = []
+    for source in cells:
+        started = time.perf_counter()
+        client.execute_interactive(source, timeout=120, output_hook=lambda _message: None)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def breakdown(root: Path, pages: list[str]) -> None:
+    """Part 1: seconds per stage, per page, in a cold kernel and in a warmed one."""
+    print(f"\n1. Where the time goes (seconds; {load()})")
+    print(f"{'page':38} {'kernel':>7} {'imports':>8} {'1st call':>8} {'rest':>6} | {'warm: all cells':>15}")
+    for name in pages:
+        cells = code_cells(root / name)
+        started = time.perf_counter()
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root))
+        kernel = time.perf_counter() - started
+        try:
+            imports, first, *rest = run_cells(client, cells)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root))
+        try:
+            run_cells(client, [WARM_UP])
+            warm = sum(run_cells(client, cells))
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        print(f"{name:38} {kernel:7.2f} {imports:8.2f} {first:8.2f} {sum(rest):6.2f} | {warm:15.2f}")
+
+
+def read_through(root: Path, home: Path, limits: ServerLimits, chromium: str, read: float) -> dict[str, tuple]:
+    """Part 2 for one configuration, on a fresh server: for each page, seconds from the link's click to the page
+    ready, and of those, how many until the server had sent the whole page (its cells run in its kernel)."""
+    port, token = free_port(), secrets.token_hex(16)
+    env = environment({**os.environ, "COURSE_HOME": str(home)})
+    server = subprocess.Popen(server_command(root, port, token, limits), env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    modules = load_content()["modules"]
+    times = {}
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.25)
+        time.sleep(read)  # the learner reads the address the course printed, and opens it
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+            def ready(name: str, started: float) -> None:
+                page.wait_for_url(re.compile(re.escape(name)), timeout=120_000)
+                page.locator("#rendered_cells").wait_for(state="visible", timeout=120_000)
+                page.wait_for_function(f"() => {WIDGETS} >= {widget_calls(root / name)}", timeout=120_000)
+                sent = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                                     " return (n.responseEnd - n.startTime) / 1000; }")
+                times[name] = (time.perf_counter() - started, sent)
+                time.sleep(read)
+
+            started = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/voila/render/{modules[0].notebook}?token={token}")
+            ready(modules[0].notebook, started)
+            for module in modules[1:]:
+                started = time.perf_counter()
+                page.get_by_role("navigation", name="Modules").get_by_role(
+                    "link", name=f"Module {module.id}: {module.title}", exact=True).click()
+                ready(module.notebook, started)
+            started = time.perf_counter()
+            page.locator(f"main a[href='{GLOSSARY}']").first.click()
+            ready(GLOSSARY, started)
+            browser.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    return times
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--read", type=float, default=5.0, help="seconds spent on each page before the next link")
+    parser.add_argument("--repeat", type=int, default=1, help="read-throughs per configuration (best kept)")
     args = parser.parse_args()
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not os.access(chromium, os.X_OK):
         print(f"No Chromium at {chromium}: set CHROMIUM=/path/to/chromium", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as scratch:
-        root, home = Path(scratch) / "notebooks", Path(scratch) / "home"
+        root = Path(scratch) / "notebooks"
         shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        baseline = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                                     "language": "python"}})
-        baseline.cells = [nbformat.v4.new_markdown_cell("# Baseline"),
-                          nbformat.v4.new_code_cell("__import__('ipywidgets').Button(description='Baseline')")]
-        nbformat.write(baseline, root / BASELINE)
-        port, token = free_port(), secrets.token_hex(16)
-        env = environment({**os.environ, "COURSE_HOME": str(home)})
-        limits = ServerLimits(idle_seconds=5, check_every_seconds=2)
-        server = subprocess.Popen(server_command(root, port, token, limits), env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            for _ in range(240):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.25)
-            pages = [BASELINE, *[m.notebook for m in load_content()["modules"]]]
-            times = {page: [] for page in pages}
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-                for _ in range(args.repeat):
-                    for page_name in pages:
-                        context = browser.new_context()
-                        page = context.new_page()
-                        started = time.perf_counter()
-                        page.goto(f"http://127.0.0.1:{port}/voila/render/{page_name}?token={token}")
-                        page.locator("#rendered_cells").wait_for(state="visible", timeout=120_000)
-                        page.wait_for_function(f"() => {WIDGETS} >= {widget_calls(root / page_name)}",
-                                               timeout=120_000)
-                        times[page_name].append(time.perf_counter() - started)
-                        context.close()
-                browser.close()
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(30)
-    base = min(times[BASELINE])
-    print(f"{'page':44} {'ready (s)':>9} {'× baseline':>10}")
-    for page_name, seconds in times.items():
-        print(f"{page_name:44} {min(seconds):9.2f} {min(seconds) / base:10.2f}")
+        os.environ["COURSE_HOME"] = str(Path(scratch) / "home-breakdown")
+        pages = [m.notebook for m in load_content()["modules"]] + [GLOSSARY]
+        breakdown(root, pages)
+        configurations = {"baseline (no spare)": ServerLimits(spare_kernels=0), "course (warm spare)": ServerLimits()}
+        results: dict[str, dict[str, tuple]] = {}
+        for number in range(args.repeat):
+            for label, limits in configurations.items():
+                home = Path(scratch) / f"home-{number}-{len(results)}"
+                times = read_through(root, home, limits, chromium, args.read)
+                best = results.setdefault(label, times)
+                for name, seconds in times.items():
+                    best[name] = min(best[name], seconds)
+    base, new = results.values()
+    print(f"\n2. Time to ready following the course's links, 1280 px ({args.read:g} s on each page; {load()});")
+    print("   'sent': of that, until the server had sent the whole page (kernel, imports, cells run)")
+    print(f"{'page':38} {'baseline s':>10} {'(sent)':>7} {'course s':>9} {'(sent)':>7} {'× baseline':>10}")
+    for name in pages:
+        (b, b_sent), (n, n_sent) = base[name], new[name]
+        print(f"{name:38} {b:10.2f} {b_sent:7.2f} {n:9.2f} {n_sent:7.2f} {n / b:10.2f}")
+    for what, pick in (("median", statistics.median), ("max", max)):
+        b, n = pick(t[0] for t in base.values()), pick(t[0] for t in new.values())
+        print(f"{what:38} {b:10.2f} {'':7} {n:9.2f} {'':7} {n / b:10.2f}")
     return 0
 
 

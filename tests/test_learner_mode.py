@@ -26,9 +26,22 @@ from course.progress import course_home
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _probe_folder(tmp_path: Path) -> Path:
+    """A folder with one quick page, probe.ipynb."""
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    probe = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+    probe.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell("1 + 1")]
+    nbformat.write(probe, folder / "probe.ipynb")
+    return folder
+
+
 def test_a_page_past_the_bound_is_refused_with_a_plain_message(monkeypatch):
     """Does the server start kernels up to its bound, then refuse the next page saying what to do?"""
-    manager = CourseKernelManager(max_kernels=2)
+    manager = CourseKernelManager(max_kernels=2, spare_kernels=0)
     started = []
 
     async def start(self, *args, kernel_id=None, **kwargs):
@@ -46,12 +59,139 @@ def test_a_page_past_the_bound_is_refused_with_a_plain_message(monkeypatch):
     assert started == [None]
 
 
+def test_a_kernel_whose_page_went_away_ends_after_the_grace_unless_it_comes_back(monkeypatch):
+    """Is a kernel whose page's last connection closed shut down ``leave_seconds`` later, while one whose page
+    reconnected within that time (a dropped connection, not a page left) keeps running?"""
+    import asyncio
+
+    manager = CourseKernelManager(leave_seconds=0.2)
+    ended = []
+
+    async def shut_down(self, kernel_id, *args, **kwargs):
+        ended.append(kernel_id)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "shutdown_kernel", shut_down)
+    monkeypatch.setattr(CourseKernelManager, "__contains__", lambda self, kernel_id: kernel_id in {"left", "back"})
+
+    async def scenario():
+        manager._kernel_connections.update(left=0, back=0)
+        for kernel in ("left", "back"):
+            manager.notify_connect(kernel)
+            manager.notify_disconnect(kernel)
+        await asyncio.sleep(0.05)
+        manager.notify_connect("back")  # the page's connection came back in time
+        await asyncio.sleep(0.4)
+
+    run_coroutine(scenario())
+    assert ended == ["left"]
+
+
+def test_a_warm_spare_is_given_to_the_next_page_without_counting_against_the_bound_or_being_culled(monkeypatch):
+    """Is a spare kernel started before any page asks, given to the next page (and another spare started), left
+    out of the bound on pages and out of idle culling, and is a page past the bound still refused?"""
+    manager = CourseKernelManager(max_kernels=1, spare_kernels=1, warm_up="")
+    kernels, culled = [], []
+
+    async def start(self, *args, kernel_id=None, **kwargs):
+        kernels.append(kernel_id or f"page-{len(kernels)}")
+        return kernels[-1]
+
+    async def cull(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    monkeypatch.setattr(AsyncMappingKernelManager, "cull_kernel_if_idle", cull)
+    monkeypatch.setattr(CourseKernelManager, "list_kernel_ids", lambda self: list(kernels))
+    monkeypatch.setattr(CourseKernelManager, "__contains__", lambda self, kernel_id: kernel_id in kernels)
+
+    async def scenario():
+        manager.fill_spares(("python3", ""))
+        await manager._warming
+        spare = kernels[0]
+        given = await manager.start_kernel(kernel_name="python3", path="")
+        await manager._warming
+        for kernel in kernels:
+            await manager.cull_kernel_if_idle(kernel)
+        with pytest.raises(TooManyPages):
+            await manager.start_kernel(kernel_name="python3", path="")
+        return spare, given
+
+    spare, given = run_coroutine(scenario())
+    assert given == spare and len(kernels) == 2, "the page did not get the warm spare"
+    assert culled == [spare], "only the kernel given to a page may be culled when idle, not the new spare"
+
+
+def test_warming_up_reads_nothing_of_the_learners(monkeypatch, tmp_path):
+    """Does a spare kernel's warm-up load the activities and the content without touching the progress folder?"""
+    import importlib
+    import sys
+
+    from course.learner_mode.warm_up import warm_up
+
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "progress"))
+    monkeypatch.delitem(sys.modules, "course.widgets.glossary", raising=False)
+    warm_up()
+    assert "course.widgets.glossary" in sys.modules and importlib.import_module("course.widgets.glossary")
+    assert not (tmp_path / "progress").exists()
+
+
+def test_the_course_server_accepts_a_left_pages_request_and_answers_bad_addresses_in_its_words(tmp_path):
+    """Served as `make learn` serves it: does a page get the xsrf cookie with which its leave request is accepted
+    (and its kernel ends), does a stale token get the course's page saying how to open the course again, and is
+    every `..` under /voila/templates/ a 404 with no traceback in the log?"""
+    import http.client
+    import http.cookiejar
+
+    from course.learner_mode.__main__ import server_command
+
+    folder = _probe_folder(tmp_path)
+    port, token = free_port(), "leave-test-token"
+    env = environment({**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+                       "COURSE_HOME": str(tmp_path / "progress")})
+    log = tmp_path / "server.log"
+    with log.open("w") as out, running(server_command(folder, port, token), env=env, stdout=out,
+                                       stderr=subprocess.STDOUT) as server:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_answering(f"{base}/?token={token}", server, 60)
+        cookies = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+        with browser.open(f"{base}/voila/render/probe.ipynb?token={token}", timeout=120) as response:
+            kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', response.read().decode()).group(1)
+        xsrf = next(c.value for c in cookies if c.name == "_xsrf")
+        kernel_url = f"{base}/api/kernels/{kernel}?token={token}"
+        assert urllib.request.urlopen(kernel_url, timeout=30).status == 200
+        leave = urllib.request.Request(f"{base}/voila/api/shutdown/{kernel}", data=f"_xsrf={xsrf}".encode(),
+                                       method="POST")
+        with browser.open(leave, timeout=60) as response:
+            assert response.status == 204
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            urllib.request.urlopen(kernel_url, timeout=30)
+        assert gone.value.code == 404
+
+        with pytest.raises(urllib.error.HTTPError) as stale:
+            urllib.request.urlopen(f"{base}/voila/render/probe.ipynb?token=an-old-bookmark", timeout=60)
+        page = stale.value.read().decode()
+        assert stale.value.code == 403 and urlsplit(stale.value.geturl()).path == "/login"
+        assert "make learn" in page and "Open the course again" in page and "Password" not in page
+
+        for path in ("/voila/templates/../../../etc/passwd", "/voila/templates/secure-attachment/../../etc/passwd",
+                     "/voila/templates/secure-attachment/static/../../../../../etc/passwd",
+                     "/voila/templates/%2e%2e/%2e%2e/etc/passwd", "/voila/templates/secure-attachment"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)
+            assert connection.getresponse().status == 404, path
+        with urllib.request.urlopen(f"{base}/voila/templates/secure-attachment/static/course.css", timeout=30) as css:
+            assert css.status == 200
+    assert "Traceback" not in log.read_text()
+
+
 def test_the_options_carry_the_limits_and_the_template():
     """Do the server options name the course's template and the culling and kernel limits asked for?"""
     options = voila_options(ServerLimits(idle_seconds=120, check_every_seconds=15, max_kernels=3))
     assert f"--VoilaConfiguration.template={TEMPLATE}" in options
     assert {"--MappingKernelManager.cull_idle_timeout=120", "--MappingKernelManager.cull_interval=15",
-            "--MappingKernelManager.cull_connected=False", "--CourseKernelManager.max_kernels=3"} <= set(options)
+            "--MappingKernelManager.cull_connected=False", "--CourseKernelManager.max_kernels=3",
+            "--CourseKernelManager.leave_seconds=10"} <= set(options)
     with pytest.raises(ValueError, match="must all be positive"):
         ServerLimits(idle_seconds=0)
 
@@ -96,8 +236,10 @@ def test_make_learn_serves_the_course_map_on_localhost_behind_a_token(tmp_path):
         parts = urlsplit(address)
         assert (parts.hostname, parts.port, parts.path) == ("127.0.0.1", port, "/voila/render/00_start_here.ipynb")
         assert re.fullmatch(r"token=[\w-]{20,}", parts.query)
-        with urllib.request.urlopen(address.split("?")[0], timeout=60) as refused:
-            assert urlsplit(refused.geturl()).path == "/login", "the page opened without the token"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(address.split("?")[0], timeout=60)
+        assert refused.value.code == 403, "the page opened without the token"
+        assert urlsplit(refused.value.geturl()).path == "/login" and "make learn" in refused.value.read().decode()
         with urllib.request.urlopen(address, timeout=120) as response:
             page = response.read().decode()
         assert "<title>Module 00: Start here</title>" in page and '<main id="course-page">' in page
@@ -151,16 +293,9 @@ def test_a_jupyter_server_with_the_hub_options_serves_learner_mode(tmp_path):
 def test_a_page_past_the_kernel_bound_says_what_to_do(tmp_path):
     """With the bound at one kernel, is a second page refused with a page that says in words what to do, and
     fetches nothing from another host?"""
-    import nbformat
-
     from course.learner_mode.__main__ import server_command
 
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    probe = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                              "language": "python"}})
-    probe.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell("1 + 1")]
-    nbformat.write(probe, folder / "probe.ipynb")
+    folder = _probe_folder(tmp_path)
     port, token = free_port(), "bound-test-token"
     env = environment({**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
                        "COURSE_HOME": str(tmp_path / "progress")})

@@ -19,23 +19,31 @@ JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"
 START_PAGE = "00_start_here.ipynb"
 # JupyterLab extensions that only work inside JupyterLab: on a course page they would only fill the browser
 # console with warnings.
+# What a spare kernel runs before a page asks for it (course.learner_mode.warm_up).
+WARM_UP = "from course.learner_mode.warm_up import warm_up; warm_up()"
 LAB_ONLY_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "@voila-dashboards/jupyterlab-preview"]
 
 
 class ServerLimits:
-    """How long a page nobody is looking at keeps its kernel, and how many kernels one learner may have.
+    """How long a kernel outlives its page, and how many kernels one learner may have.
 
-    Voilà refuses the request a closing tab sends to shut its kernel down, so a kernel with no page connected
-    is shut down once it has been idle for ``idle_seconds``. A page left open keeps its kernel (it is
-    connected), so the learner can come back to it; ``max_kernels`` bounds how many one learner can hold.
+    A page being left asks for its kernel to be shut down; whether or not that request arrives (a phone or a
+    killed tab may never send it), a kernel whose page's connection closed and did not come back within
+    ``leave_seconds`` is shut down. A kernel no page ever connected to is shut down once it has been idle for
+    ``idle_seconds``. A page left open keeps its kernel (it is connected), so the learner can come back to it;
+    ``max_kernels`` bounds how many one learner can hold. ``spare_kernels`` are kept started and warmed up for
+    the next page (0: each page starts its own, as Voilà does).
     """
 
-    def __init__(self, idle_seconds: int = 180, check_every_seconds: int = 30, max_kernels: int = 6):
-        if idle_seconds <= 0 or check_every_seconds <= 0 or max_kernels <= 0:
-            raise ValueError("idle_seconds, check_every_seconds and max_kernels must all be positive")
+    def __init__(self, idle_seconds: int = 180, check_every_seconds: int = 30, max_kernels: int = 6,
+                 leave_seconds: int = 10, spare_kernels: int = 1):
+        if min(idle_seconds, check_every_seconds, max_kernels, leave_seconds) <= 0 or spare_kernels < 0:
+            raise ValueError("idle_seconds, check_every_seconds, max_kernels and leave_seconds must all be positive")
+        self.spare_kernels = spare_kernels
         self.idle_seconds = idle_seconds
         self.check_every_seconds = check_every_seconds
         self.max_kernels = max_kernels
+        self.leave_seconds = leave_seconds
 
 
 def voila_options(limits: ServerLimits | None = None) -> list[str]:
@@ -63,6 +71,9 @@ def _shared_options(limits: ServerLimits | None) -> list[str]:
         f"--MappingKernelManager.cull_interval={limits.check_every_seconds}",
         "--MappingKernelManager.cull_connected=False",
         f"--CourseKernelManager.max_kernels={limits.max_kernels}",
+        f"--CourseKernelManager.leave_seconds={limits.leave_seconds}",
+        f"--CourseKernelManager.spare_kernels={limits.spare_kernels}",
+        f"--CourseKernelManager.warm_up={WARM_UP}",
     ]
 
 

@@ -30,8 +30,9 @@ def free_port() -> int:
 
 
 def server_command(notebooks: Path, port: int, token: str, limits: ServerLimits | None = None) -> list[str]:
-    """The Voilà command serving every notebook in ``notebooks`` (so modules can link to each other)."""
-    return [sys.executable, "-m", "voila", str(notebooks), "--no-browser", "--Voila.ip=127.0.0.1",
+    """The command serving every notebook in ``notebooks`` (so modules can link to each other) with Voilà as the
+    course sets it up (``course.learner_mode.server``)."""
+    return [sys.executable, "-m", "course.learner_mode.server", str(notebooks), "--no-browser", "--Voila.ip=127.0.0.1",
             f"--Voila.port={port}", "--Voila.port_retries=0", f"--Voila.token={token}", *voila_options(limits)]
 
 

@@ -188,8 +188,8 @@ def lab(chromium_path, tmp_path_factory) -> LabServer:
 
 @dataclass(frozen=True)
 class LearnerServer:
-    """Learner mode as ``make learn`` serves it (Voilà, the course's template and limits), over a copy of the
-    notebooks, with a short idle-kernel timeout so a closed tab's kernel goes within seconds."""
+    """Learner mode as ``make learn`` serves it (the course's Voilà, template and real kernel limits), over a
+    copy of the notebooks."""
 
     url: str
     token: str
@@ -240,7 +240,7 @@ def learner_server(chromium_path, tmp_path_factory) -> LearnerServer:
     nbformat.write(probe, root / LearnerServer.probe)
     # COURSE_DATA passes through, so the pages show the content the tests read their expectations from.
     env = environment({**os.environ, "COURSE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(base / "runtime")})
-    limits = ServerLimits(idle_seconds=4, check_every_seconds=1, max_kernels=6)
+    limits = ServerLimits()  # the real ones: a learner reading on must never meet the bound
     port, token = free_port(), secrets.token_hex(24)
     url = f"http://127.0.0.1:{port}"
     log = base / "voila.log"

@@ -6,6 +6,7 @@ course's own server.
 
 from __future__ import annotations
 
+import ast
 import re
 import time
 from collections.abc import Iterator
@@ -17,7 +18,14 @@ import nbformat
 from learner import NOT_RENDERED, VIEWPORT
 from playwright.sync_api import Browser, Locator, Page, TimeoutError, expect
 
+from course.progress import Progress
+
+REPO = Path(__file__).resolve().parents[2]
 READY_SECONDS = 90
+# The two ways a learner reads the course: a laptop's window, and a phone held upright (touch, no mouse).
+DESKTOP = {"viewport": VIEWPORT}
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+SMALLEST_TEXT_PX = 16
 # What Voilà shows when a cell fails, besides a traceback.
 FAILED = re.compile(r"Traceback|There was an error when executing cell|An exception occurred", re.IGNORECASE)
 
@@ -54,7 +62,12 @@ class LearnerPage:
     def wait_until_ready(self, started: float | None = None) -> LearnerPage:
         """Wait until every cell has run and every widget the module calls for is drawn."""
         started = started or time.monotonic()
-        self.page.locator("#rendered_cells").wait_for(state="visible", timeout=READY_SECONDS * 1000)
+        self.page.wait_for_function("""() => { const cells = document.getElementById('rendered_cells');
+          return cells ? cells.offsetParent !== null : document.readyState === 'complete'; }""",
+                                    timeout=READY_SECONDS * 1000)
+        if not self.page.locator("#rendered_cells").count():  # the server answered with a page of its own
+            raise AssertionError(f"{self.page.url} is not a course page: {self.page.title()!r}, "
+                                 f"{self.page.locator('body').inner_text()[:300]!r}")
         expected = widget_calls(self.server.root / self.current_notebook())
         self.page.wait_for_function(f"() => {_SHOWN_WIDGETS} >= {expected}",
                                     timeout=READY_SECONDS * 1000)
@@ -110,15 +123,109 @@ class LearnerPage:
 
 
 @contextmanager
-def learner_tab(browser: Browser, server, notebook: str) -> Iterator[LearnerPage]:
-    """The module's page in a fresh tab (own cookies), ready; the tab is closed afterwards."""
-    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+def learner_tab(browser: Browser, server, notebook: str, device: dict | None = None) -> Iterator[LearnerPage]:
+    """The module's page in a fresh tab (own cookies) on ``device`` (default: the laptop's window), ready; the tab
+    is closed afterwards."""
+    context = browser.new_context(**(device or DESKTOP), locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
         yield LearnerPage(page, server, notebook).open()
     finally:
         context.close()
+
+
+# --- what every page must be, read on any device ------------------------------------------------------------
+
+# Every element drawn on screen that holds text of its own (a text node as its child), measured one by one: a
+# <small> inside a 16 px paragraph is its own element.
+_SMALL_TEXT_JS = """least => {
+  const found = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(e.tagName) || !e.getClientRects().length) continue;
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden') continue;
+    const own = [...e.childNodes].filter(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (own.length && parseFloat(style.fontSize) < least)
+      found.push(`${e.tagName.toLowerCase()}.${e.className} at ${style.fontSize}: `
+                 + own[0].textContent.trim().slice(0, 50));
+  }
+  return found;
+}"""
+
+
+def text_below_smallest(page: Page) -> list[str]:
+    """Each element with text of its own drawn smaller than 16 px."""
+    return page.evaluate(_SMALL_TEXT_JS, SMALLEST_TEXT_PX)
+
+
+# Where the page is once a smooth scroll already under way has ended.
+_SCROLL_SETTLED_JS = """() => new Promise(done => { let last = -1;
+  const look = () => {
+    if (window.scrollY === last) done(last); else { last = window.scrollY; setTimeout(look, 150); }
+  };
+  look(); })"""
+
+
+def keys_that_do_not_scroll(page: Page) -> list[str]:
+    """Of Page Down, Space and the down arrow, pressed from the moment the page is ready (no click or Tab first),
+    the ones that did not move the page down. Returns the page to its top."""
+    still = []
+    for key in ("PageDown", "Space", "ArrowDown"):
+        before = page.evaluate(_SCROLL_SETTLED_JS)
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function("before => window.scrollY > before", arg=before, timeout=3_000)
+        except TimeoutError:
+            focus = page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)")
+            still.append(f"{key} (focus on {focus})")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    return still
+
+
+def sideways_scrolling(page: Page) -> list[str]:
+    """What makes the page wider than the window, or a figure wider than its column: nothing on a phone."""
+    return page.evaluate("""() => {
+      const width = document.documentElement.clientWidth, wide = document.documentElement.scrollWidth, found = [];
+      if (wide > width + 1) found.push(`the page is ${wide} px wide in a ${width} px window`);
+      for (const img of document.querySelectorAll('main img')) {
+        const box = img.getBoundingClientRect();
+        if (box.width && (box.left < -1 || box.right > width + 1))
+          found.push(`a figure (${img.alt.slice(0, 40)}) runs ${Math.round(box.right - width)} px off the side`);
+      }
+      return found;
+    }""")
+
+
+def wide_regions_unreachable(page: Page) -> list[str]:
+    """What scrolls sideways with nothing in it the keyboard can reach (so arrow keys cannot scroll it), or that
+    takes the focus itself with no name to say what it is (a text box is named by its label, which axe checks)."""
+    return page.evaluate("""() => [...document.querySelectorAll('main *')].filter(e => {
+        const s = getComputedStyle(e);
+        return ['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1;
+      }).filter(e => !e.matches('input, textarea, select')).filter(e => e.tabIndex >= 0 ? !e.getAttribute('aria-label')
+                     : !e.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])'))
+        .map(e => e.outerHTML.slice(0, 100))""")
+
+
+def page_calls(notebook: str) -> list[tuple[str, tuple, dict]]:
+    """The course calls a page makes, in page order, with their arguments (``signposting(topic="crying")``)."""
+    calls = []
+    for source in code_cells(REPO / "notebooks" / notebook):
+        for node in ast.parse(source).body:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+                calls.append((call.func.id, tuple(ast.literal_eval(a) for a in call.args),
+                              {k.arg: ast.literal_eval(k.value) for k in call.keywords}))
+    return calls
+
+
+def answered_rightly(course_home, widget) -> None:
+    """Every question of every item reached the progress store, and its last answer there is right."""
+    last = {a.item: a for a in Progress(course_home).attempts(activity=widget.run.activity)}
+    wanted = {f"{item.id}/{q.id}" for item in widget.run.items for q in item.questions}
+    assert wanted <= last.keys(), f"not in the progress store: {sorted(wanted - last.keys())}"
+    assert [i for i in sorted(wanted) if not last[i].correct] == []
 
 
 # --- the learner's keyboard ----------------------------------------------------------------------------

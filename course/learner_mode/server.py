@@ -1,0 +1,80 @@
+"""Voilà as the course serves it: ``python -m course.learner_mode.server`` takes Voilà's own options.
+
+Three answers differ from Voilà 0.5's own, each a handler swapped for a subclass:
+
+- a course page sets the ``_xsrf`` cookie, so the request Voilà's page sends as it is left (to shut its kernel
+  down) carries the page's own credentials and is accepted (Voilà never sets that cookie, so the server refused
+  it and the kernel lived until the idle cull);
+- an address with a stale or missing token gets a page in the course's words saying how to open the course
+  again, instead of Jupyter Server's "Password or token" form;
+- a malformed or ``..`` path under ``/voila/templates/`` is answered 404 (Voilà's static handler fails it with an
+  assertion: HTTP 500 and a traceback in the log). Not yet reported upstream (voila-dashboards/voila).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tornado import web
+from tornado.ioloop import IOLoop
+from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.voila_identity_provider import VoilaLoginHandler
+
+__all__ = ["CourseVoila", "main"]
+
+
+class CoursePageHandler(TornadoVoilaHandler):
+    """A course page, with the xsrf cookie its leave request sends back."""
+
+    @web.authenticated
+    async def get(self, path=None):
+        _ = self.xsrf_token  # reading it sets the cookie
+        await super().get(path)
+
+
+class OpenAgainHandler(VoilaLoginHandler):
+    """What a learner sees at an address whose token is stale or missing: how to open the course again."""
+
+    def render_template(self, name, **ns):
+        return self.settings["voila_jinja2_env"].get_template(name).render(base_url=self.base_url, **ns)
+
+    def _render(self, message=None):
+        self.set_status(401 if message else 403)
+        super()._render(message)
+
+
+class TemplateFileHandler(TemplateStaticFileHandler):
+    """Voilà's template files, with any path not of the form ``TEMPLATE/static/FILE`` not found."""
+
+    def parse_url_path(self, path):
+        parts = path.split("/")
+        if len(parts) < 3 or parts[1] != "static" or not parts[0] or ".." in parts or "\\" in path:
+            raise web.HTTPError(404)
+        return super().parse_url_path(path)
+
+
+SWAPS = {TornadoVoilaHandler: CoursePageHandler, VoilaLoginHandler: OpenAgainHandler,
+         TemplateStaticFileHandler: TemplateFileHandler}
+
+
+class CourseVoila(Voila):
+    """Voilà with the course's handlers in place of the three above, warming a spare kernel from the start."""
+
+    def start(self):
+        # The first spare is for pages in the served folder itself (a page's folder, relative to it, is "").
+        IOLoop.current().add_callback(lambda: self.kernel_manager.fill_spares(
+            (self.kernel_manager.default_kernel_name, "")))
+        super().start()
+
+    def init_handlers(self):
+        return [(pattern, SWAPS.get(handler, handler), *rest) for pattern, handler, *rest in super().init_handlers()]
+
+
+def main(argv: list[str] | None = None) -> None:
+    CourseVoila.launch_instance(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

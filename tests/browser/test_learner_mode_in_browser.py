@@ -141,7 +141,8 @@ def test_text_is_in_a_readable_column(module_page):
 
 # What a page shows with nothing to complete (text and links, reached by the Tab-order test), and what module 02 and
 # 03 have keyboard tests of their own for, below.
-NOTHING_TO_COMPLETE = {"reference_list", "course_map", "learner_support"}
+# learning_record_store has no control without an employer's settings file, which the learner server never has.
+NOTHING_TO_COMPLETE = {"reference_list", "course_map", "learner_support", "learning_record_store"}
 TESTED_BELOW = {"cue_scenarios", "cue_sort", "self_care_plan"}
 
 
@@ -240,6 +241,19 @@ def keep_cpd_record(keyboard, page, server, progress) -> None:
     keyboard.tab_until("a => document.activeElement === a", link.element_handle(), "the download link")
 
 
+def open_standards(keyboard, page, _server, _progress, module_id: str) -> None:
+    """Open the module's list of professional standards with Enter: it shows each standard the data maps."""
+    from course.models.standards import standards_served
+
+    box = page.locator("details.sa-standards")
+    keyboard.tab_until("s => document.activeElement === s", box.locator("summary").element_handle(),
+                       "the standards box")
+    keyboard.press("Enter")
+    assert box.evaluate("d => d.open"), "Enter opens the box"
+    for standard in standards_served(module_id):
+        box.get_by_text(standard.label).first.wait_for()
+
+
 def refresh_learning_record(keyboard, page, server, progress) -> None:
     """Refresh the learning record with Enter: it now shows the knowledge check just done on this page."""
     from course.models.cpd import knowledge_check_scores
@@ -304,6 +318,7 @@ KEYBOARD_STEPS = {
     "signposting": step_for(check_signposting), "repair_simulator": step_for(run_repair_simulator),
     "learning_record": step_for(refresh_learning_record), "cpd_record": step_for(keep_cpd_record),
     "glossary": step_for(search_glossary), "reflection": step_for(reflect),
+    "standards_mapping": step_for(open_standards),
 }
 
 

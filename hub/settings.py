@@ -42,7 +42,7 @@ ADMIN_USERS: list[str] = []
 #              add-learner NAME`), because each learner's server runs as their own Unix user.
 #   "dummy"  — any password opens any account in the groups above. Only for a demo on 127.0.0.1: never in use.
 # For a university login (OAuth, LTI from the learning platform), set "custom" and configure the authenticator
-# in EXTRA_CONFIG below (see docs/hub.md).
+# in EXTRA_CONFIG_FILE below (see docs/hub.md).
 AUTHENTICATOR = "pam"
 
 # Where the hub listens. Keep 127.0.0.1 unless a TLS reverse proxy (nginx, Caddy) sits in front of it:
@@ -73,6 +73,6 @@ DEMO_STUDENTS = 10
 # docs/hub.md gives the measured memory of one learner's server.
 MEM_LIMIT = "1G"
 
-# Anything else for jupyterhub_config.py (c is JupyterHub's config object). Runs last, so it can override.
-EXTRA_CONFIG = """
-"""
+# A JupyterHub config file of your own (c = get_config(), as in any jupyterhub_config.py), loaded last with
+# JupyterHub's load_subconfig, so it can override anything above: for example a university login. Empty: none.
+EXTRA_CONFIG_FILE = ""

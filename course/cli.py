@@ -85,6 +85,7 @@ def _autograde(args: argparse.Namespace) -> int:
 
 
 def _feedback(args: argparse.Namespace) -> int:
+    from course.grading.course_folder import CourseFolders
     from course.grading.feedback import generate_feedback
     from course.grading.leaks import find_leaks
 
@@ -93,13 +94,14 @@ def _feedback(args: argparse.Namespace) -> int:
     if result.returncode != 0:
         print(result.stdout[-3000:], file=sys.stderr)
         return 1
-    sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
-    leaks = [leak for folder in (course / "feedback").glob(f"*/{args.assignment}")
+    folders = CourseFolders(course)
+    sources = sorted(folders.source(args.assignment).glob("*.ipynb"))
+    leaks = [leak for folder in folders.feedback_folders(args.assignment)
              for leak in find_leaks(folder, sources, solutions=False)]
     if leaks:
         print("Feedback NOT safe to return:\n" + "\n".join(f"  - {leak}" for leak in leaks), file=sys.stderr)
         return 1
-    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test, mark scheme or key. "
+    print(f"Feedback for {args.assignment} is in {folders.feedback()} and shows no hidden test, mark scheme or key. "
           f"Return it with: nbgrader release_feedback {args.assignment}")
     return 0
 
@@ -150,18 +152,23 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _leak_check(args: argparse.Namespace) -> int:
-    from course.grading.course_folder import exchange_folder
+    from course.grading.course_folder import CourseFolders, exchange_folder
     from course.grading.leaks import find_leaks
 
-    course = Path(args.course)
-    sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
-    exchange = exchange_folder(course)
-    released = [course / "release" / args.assignment]
+    course = CourseFolders(args.course)
+    sources = sorted(course.source(args.assignment).glob("*.ipynb"))
+    exchange = exchange_folder(course.root)
+    # What students receive: the release (solutions must not be there), and feedback (which shows their answers).
+    with_answers = [course.release(args.assignment)]
     if exchange is not None:
-        released += [exchange / "outbound" / args.assignment, *(exchange / "feedback").glob("*")]
-    folders = released + list((course / "feedback").glob(f"*/{args.assignment}"))
+        with_answers.append(exchange / "outbound" / args.assignment)
+        feedback = [*(exchange / "feedback").glob("*")]
+    else:
+        feedback = []
+    feedback += course.feedback_folders(args.assignment)
+    folders = with_answers + feedback
     leaks = [leak for folder in folders if folder.exists()
-             for leak in find_leaks(folder, sources, solutions=folder.parent.name in {"release", "outbound"})]
+             for leak in find_leaks(folder, sources, solutions=folder in with_answers)]
     for leak in leaks:
         print(f"  - {leak}", file=sys.stderr)
     print(f"{len(leaks)} leak(s) in {len([f for f in folders if f.exists()])} folder(s) students receive.")

@@ -21,9 +21,10 @@ import pytest
 from support.grading import answered, autograde_with_log, released_course, submitted_hashes, write_submission
 
 from course.grading.cohort import autograde_cohort
+from course.grading.course_folder import gradebook_url
 from course.grading.feedback import generate_feedback
 from course.grading.leaks import find_leaks, key_statements, keys_in
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.nbgrader_run import nbgrader
 
 pytestmark = pytest.mark.nbgrader
 
@@ -133,7 +134,7 @@ def _write(root: Path, student: str, submission) -> None:
 def _scores(root: Path) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return {s.student.id: s.score for s in gb.assignment_submissions(ASSIGNMENT)}
 
 

@@ -11,7 +11,8 @@ import pytest
 from nbgrader.api import Gradebook
 from support.grading import answered, cell, released_course, write_submission
 
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.course_folder import gradebook_url
+from course.grading.nbgrader_run import nbgrader
 from course.grading.tamper import alert_file, collected_file
 
 COURSE_ID = "secure-attachment"
@@ -50,7 +51,7 @@ def test_a_submission_changed_after_collect_is_named_and_stops_feedback(tmp_path
     assert any("no record from `nbgrader collect`" in r.getMessage() and "cy" in r.getMessage()
                for r in caplog.records)
     assert "bea" in alert_file(root, ASSIGNMENT).read_text(encoding="utf-8")
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         ada = gb.find_submission(ASSIGNMENT, "ada")
         assert ada.code_score == ada.max_code_score > 0
     assert main(["feedback", ASSIGNMENT, "--course", str(root)]) != 0

@@ -254,7 +254,7 @@ def graded(tmp_path_factory):
     JSON, and one student with no submission. Returns (root, the planted items, submitted files' hashes)."""
     from nbgrader.api import Gradebook
 
-    from course.grading.nbgrader_run import db_url
+    from course.grading.course_folder import gradebook_url
 
     root, release, source = released_course(tmp_path_factory.mktemp("report-cohort"), ASSIGNMENT)
     source.metadata["path"] = str(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
@@ -280,7 +280,7 @@ def graded(tmp_path_factory):
     }
     for name, submission in submissions.items():
         write_submission(root / "submitted" / name / ASSIGNMENT, ASSIGNMENT, submission)
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         gb.add_student("gus")
     before = submitted_hashes(root)
     outcomes = autograde_cohort(ASSIGNMENT, root, workers=2, progress=None, extra_args=["--Execute.timeout=20"])

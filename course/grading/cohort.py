@@ -32,10 +32,17 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from course.grading import tamper
-from course.grading.course_folder import course_config, released_cells, require_assignment, submitted_students
+from course.grading.course_folder import (
+    CourseFolders,
+    course_config,
+    gradebook_url,
+    released_cells,
+    require_assignment,
+    submitted_students,
+)
 from course.grading.inspection import read_submission, review_graded, short
 from course.grading.nbgrader.static_grading import pinned_cells
-from course.grading.nbgrader_run import GradingError, db_url
+from course.grading.nbgrader_run import GradingError
 
 __all__ = ["GradingError", "Outcome", "SubmissionChangedError", "TamperDetected", "autograde_cohort",
            "require_assignment", "require_static_grading", "submitted_students"]
@@ -73,13 +80,13 @@ def require_static_grading(root: Path) -> None:
     chosen = [getattr(p, "__module__", "") + "." + getattr(p, "__name__", "") if not isinstance(p, str) else p
               for p in config.get("Autograde", {}).get("autograde_preprocessors", [])]
     if STATIC_GRADER not in chosen or any(p.rsplit(".", 1)[-1] == "Execute" for p in chosen):
-        raise GradingError(f"{Path(root) / 'nbgrader_config.py'} does not grade statically: its "
+        raise GradingError(f"nbgrader's settings for {root} do not grade statically: "
                            f"c.Autograde.autograde_preprocessors must list {STATIC_GRADER!r} and not nbgrader's "
                            "Execute (copy the setting from the course's nbgrader_config.py)")
 
 
 def _zero(root: Path, assignment: str, student: str) -> None:
-    with Gradebook(db_url(root)) as gb, warnings.catch_warnings():
+    with Gradebook(gradebook_url(root)) as gb, warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session handling, harmless here
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
@@ -92,7 +99,7 @@ def _zero(root: Path, assignment: str, student: str) -> None:
 
 
 def _scores(root: Path, assignment: str, outcomes: list[Outcome]) -> None:
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         for outcome in outcomes:
             try:
                 submission = gb.find_submission(assignment, outcome.student)
@@ -244,11 +251,12 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     """
     if progress == "stderr":
         progress = sys.stderr
-    root = Path(root).resolve()
+    folders = CourseFolders(root)
+    root = folders.root
     require_assignment(assignment, root)
     require_static_grading(root)
     students = sorted(students if students is not None else submitted_students(assignment, root))
-    cells = released_cells(db_url(root), assignment)
+    cells = released_cells(folders.gradebook_url, assignment)
     after_collect, unrecorded = tamper.since_collected(root, assignment, students)
     if unrecorded:
         log.warning("%d submission(s) have no record from `nbgrader collect` (collected before the course kept "
@@ -259,11 +267,11 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     bar = _Progress(progress, len(students))
     gradeable = []
     for student in students:
-        folder = root / "submitted" / student / assignment
-        stale = root / "autograded" / student / assignment
+        folder = folders.submitted(student, assignment)
+        stale = folders.autograded(student, assignment)
         if stale.exists():  # an earlier run's graded copy must never become this run's feedback
             shutil.rmtree(stale)
-        ok, problems = read_submission(folder, cells, root / "assignments" / assignment)
+        ok, problems = read_submission(folder, cells, folders.source(assignment))
         for reason in problems:
             outcomes[student].problem(reason)
         if ok:
@@ -274,7 +282,7 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     if gradeable:
         outputs = _run_nbgrader(assignment, root, gradeable, extra_args, bar, cells)
         for student in gradeable:
-            graded = root / "autograded" / student / assignment
+            graded = folders.autograded(student, assignment)
             if graded.exists():
                 for reason in review_graded(graded, cells, max_lines):
                     outcomes[student].problem(reason)

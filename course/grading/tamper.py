@@ -19,13 +19,13 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course.grading.course_folder import exchange_folder
-from course.grading.nbgrader_run import db_url
+from course.grading.course_folder import CourseFolders, exchange_folder
 
 __all__ = ["ALERTS", "Snapshot", "TamperDetected", "alert_file", "changes", "collected_file", "record_collected",
            "since_collected", "snapshot", "write_alert"]
 
 ALERTS = "grading-alerts"
+SUBMITTED = "submitted"  # the label of submitted files in a difference (their folder is nbgrader's setting)
 
 
 class TamperDetected(RuntimeError):
@@ -47,7 +47,7 @@ def _hash_files(folder: Path, label: str) -> dict[str, str]:
 
 def _rows(root: Path, skip: set[str]) -> dict[str, tuple]:
     rows = {}
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(CourseFolders(root).gradebook_url) as gb:
         for assignment in gb.assignments:
             for submission in gb.assignment_submissions(assignment.name):
                 student = submission.student.id
@@ -62,9 +62,9 @@ def _rows(root: Path, skip: set[str]) -> dict[str, tuple]:
 
 def snapshot(root: Path, assignment: str, graded: list[str]) -> Snapshot:
     """Hashes of everything that must not change while ``graded`` students' ``assignment`` is graded."""
-    root = Path(root)
-    files = _hash_files(root / "submitted", "submitted")
-    files |= _hash_files(root / "assignments" / assignment, f"assignments/{assignment}")
+    folders = CourseFolders(root)
+    files = _hash_files(folders.submitted(), SUBMITTED)
+    files |= _hash_files(folders.source(assignment), f"source/{assignment}")
     exchange = exchange_folder(root)
     if exchange is not None:
         files |= _hash_files(exchange, "exchange")
@@ -73,7 +73,7 @@ def snapshot(root: Path, assignment: str, graded: list[str]) -> Snapshot:
 
 def _student(key: str) -> str | None:
     parts = key.split("/")
-    if parts[0] == "submitted" and len(parts) > 1:
+    if parts[0] == SUBMITTED and len(parts) > 1:
         return parts[1]
     if parts[0] == "exchange" and len(parts) > 2 and parts[1] == "inbound":
         return parts[2].split("+")[0]
@@ -149,13 +149,14 @@ def since_collected(root: Path | str, assignment: str, students: list[str]) -> t
     """Each student's submitted files compared with their hashes at collect: (one line per difference, naming
     the student; the students with no collect-time record, collected before the course kept one)."""
     root = Path(root)
+    folders = CourseFolders(root)
     record = _read_collected(root, assignment)
     lines, unrecorded = [], []
     for student in sorted(students):
         if student not in record:
             unrecorded.append(student)
             continue
-        now = _hash_files(root / "submitted" / student / assignment, ".")
+        now = _hash_files(folders.submitted(student, assignment), ".")
         for key in sorted(record[student].keys() | now.keys()):
             if record[student].get(key) != now.get(key):
                 what = "added" if key not in record[student] else ("removed" if key not in now else "changed")

@@ -123,8 +123,10 @@ def test_trainer_commands_say_what_to_do_when_the_course_is_not_ready(tmp_path, 
     assert main(["export", "risk_factors", "--course", str(tmp_path)]) == 1
     assert main(["autograde", "risk_factors", "--course", str(tmp_path)]) == 1
     said = capsys.readouterr().err.splitlines()
-    assert said == [f"course {command}: no gradebook.db in {tmp_path}: run `course build risk_factors` there first"
-                    for command in ("export", "autograde")]
+    gradebook = tmp_path.resolve() / "gradebook.db"
+    assert said == [f"course {command}: no gradebook at {gradebook} (nbgrader's CourseDirectory.db_url): run "
+                    f"`course build risk_factors` in {root} first"
+                    for command, root in (("export", tmp_path), ("autograde", tmp_path.resolve()))]
 
 
 def test_an_nbgrader_run_past_its_time_limit_is_stopped(tmp_path):

@@ -201,7 +201,8 @@ def test_report_before_the_course_is_built_says_what_to_do(tmp_path, capsys):
 
     assert main(["report", "myths_and_facts", "--course", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == (
-        f"course report: no gradebook.db in {tmp_path}: run `course build myths_and_facts` there first")
+        f"course report: no gradebook at {tmp_path.resolve() / 'gradebook.db'} (nbgrader's CourseDirectory.db_url): "
+        f"run `course build myths_and_facts` in {tmp_path.resolve()} first")
     assert not (tmp_path / "reports").exists()
 
 

@@ -28,22 +28,27 @@ __all__ = ["CourseFolders", "ReleasedCell", "course_config", "course_directory",
 
 
 class _CourseSettings(NbGrader):
-    """nbgrader's own configuration loading (every Jupyter config path, then the course folder's file), with no
-    command: the course folder is given, so the current folder's file is not read as well."""
+    """nbgrader's own configuration loading, as for an nbgrader command run in the course folder: every Jupyter
+    config path, then the course folder's file (where nbgrader reads the current folder's), then the file in the
+    root that makes (``CourseDirectory.root``)."""
 
     name = "course"
-    load_cwd_config = False
     raise_config_file_errors = True
+
+    def __init__(self, folder: Path, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.folder = str(folder)
 
     def init_syspath(self) -> None:
         """Unlike an nbgrader command, leave this process's import path alone."""
 
     def load_config_file(self, **kwargs) -> None:
         JupyterApp.load_config_file(self, **kwargs)  # without nbgrader's warning when no config path has one
+        super(JupyterApp, self).load_config_file(self.config_file_name, self.folder)
 
 
 def _settings(root: Path) -> _CourseSettings:
-    app = _CourseSettings()
+    app = _CourseSettings(Path(root).resolve())
     try:
         app.initialize([], root=str(Path(root).resolve()))
     except (Exception, SystemExit) as exc:  # a config file that does not run, or a bad value in one
@@ -137,8 +142,8 @@ def require_gradebook(root: Path, assignment: str = "ASSIGNMENT") -> str:
     """The gradebook's URL; fails with what to do next when it is an SQLite file that does not exist yet."""
     url = gradebook_url(root)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        raise GradingError(f"no gradebook at {url.removeprefix('sqlite:///')} (CourseDirectory.db_url for {root}): "
-                           f"run `course build {assignment}` there first")
+        raise GradingError(f"no gradebook at {url.removeprefix('sqlite:///')} (nbgrader's CourseDirectory.db_url): "
+                           f"run `course build {assignment}` in {root} first")
     return url
 
 

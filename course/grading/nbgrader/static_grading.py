@@ -28,6 +28,7 @@ from nbformat.v4 import new_output
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
+from course.grading.cells import grade_id
 from course.grading.course_folder import ReleasedCell, released_cells
 from course.grading.inspection import allowed_answer_names, extra_files, inspect_notebook
 from course.grading.plain_answers import read_answer_cell
@@ -66,10 +67,6 @@ def _cells(resources, *, keep: bool) -> list[ReleasedCell]:
         _HANDED_ON.clear()
         _HANDED_ON[key] = cells
     return cells
-
-
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 class InspectSubmission(NbGraderPreprocessor):
@@ -137,7 +134,7 @@ class GradeLiterals(NbGraderPreprocessor):
         names = allowed_answer_names(list(cells.values()))
         namespace: dict = {"__name__": "__main__"}
         for index, cell in enumerate(nb.cells):
-            released = cells.get(_grade_id(cell))
+            released = cells.get(grade_id(cell))
             if released is None:
                 cell.get("metadata", {}).pop("nbgrader", None)
             else:

@@ -122,7 +122,7 @@ def test_an_unknown_header_or_missing_id_column_says_what_to_do(course):
 def test_a_failed_write_leaves_the_gradebook_as_it_was(course, monkeypatch):
     """If roster.json cannot be written after the gradebook was updated, are the added students taken out and the
     updated ones given back their names, with a message saying nothing was imported?"""
-    from course import progress
+    from course import files
 
     def refuse(path, data):
         raise PermissionError(13, "Permission denied")
@@ -130,7 +130,7 @@ def test_a_failed_write_leaves_the_gradebook_as_it_was(course, monkeypatch):
     path = course / "participants.csv"
     path.write_bytes(moodle_participants(USERS))
     before = students(course)
-    monkeypatch.setattr(progress, "write_atomically", refuse)
+    monkeypatch.setattr(files, "write_atomically", refuse)
     code, _, err = run("roster", "import", str(path), "--course", str(course))
     assert code == 1 and "Permission denied" in err and "nothing imported" in err
     assert students(course) == before

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from course.files import write_atomically
 from course.grading.course_folder import CourseFolders, exchange_folder
 
 __all__ = ["ALERTS", "Snapshot", "TamperDetected", "alert_file", "changes", "collected_file", "record_collected",
@@ -135,14 +134,7 @@ def record_collected(root: Path | str, assignment: str, student: str, folder: Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     record = _read_collected(Path(root), assignment)
     record[student] = _hash_files(Path(folder), ".")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{assignment}-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(record, out, indent=1, sort_keys=True)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(record, indent=1, sort_keys=True))
 
 
 def since_collected(root: Path | str, assignment: str, students: list[str]) -> tuple[list[str], list[str]]:

@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.files import write_atomically
 from course.grading.cohort import require_assignment
 from course.grading.course_folder import CourseFolders
 from course.grading.lms.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file, safe_text
 from course.grading.nbgrader_run import GradingError
-from course.progress import write_atomically
 
 __all__ = ["FORMATS", "ExportResult", "StudentGrade", "UnmarkedError", "cohort_grades", "export_grades"]
 

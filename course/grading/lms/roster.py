@@ -67,7 +67,7 @@ def import_roster(course_dir: Path | str, file: Path | str, platform: str | None
     ``roster.json`` updated. A student already in the gradebook keeps their id and gets the platform's names."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from course.progress import write_atomically
+    from course.files import write_atomically
 
     root, file = Path(course_dir), Path(file)
     try:

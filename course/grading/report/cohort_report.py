@@ -92,7 +92,7 @@ def cohort_report(course_dir: Path | str, assignment: str) -> CohortReport:
 def write_report(course_dir: Path | str, assignment: str, output: Path | str | None = None
                  ) -> tuple[CohortReport, Path, Path]:
     """Write the report (default ``reports/ASSIGNMENT.html``) and its mark scheme page beside it."""
-    from course.progress import write_atomically
+    from course.files import write_atomically
 
     items, students, texts = _gather(course_dir, assignment)
     report = analyse(assignment, items, students)

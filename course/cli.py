@@ -183,38 +183,8 @@ def _add_assignment_command(commands, name: str, func, help: str, description: s
     return command
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="course", description="Trainer tools for the Secure Attachment course.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate = commands.add_parser(
-        "validate", help="check the content files and list every problem",
-        description="Check every data file against its schema and the course's rules, and every notebook's "
-                    "citations against its reference list. Exit 0 with a summary, or 1 with every problem found.")
-    validate.add_argument("directory", nargs="?", help="content folder (default: COURSE_DATA, else the course's data/)")
-    validate.add_argument("--notebooks", help="the notebooks to check citations in (default: notebooks/ beside the "
-                                              "content folder, when there is one)")
-    validate.set_defaults(func=_validate)
-    times = commands.add_parser(
-        "times", help="compare each module's stated minutes with the time derived from its content",
-        description="Derive each module's time from its notebook's prose and the activities it loads, and compare "
-                    "it with minutes in modules.yaml. Exit 1 if any is more than 25%% off.")
-    times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
-    times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
-    times.set_defaults(func=_times)
-    _add_assignment_command(
-        commands, "build", _build, "generate an assignment if its solution earns full marks",
-        "Grade the assignment's own solution in a temporary course and stop unless it earns every autograded "
-        "point; then run nbgrader generate_assignment and check the release for leaks.")
-    autograde = _add_assignment_command(
-        commands, "autograde", _autograde, "autograde every submission safely, with a progress bar",
-        "Run nbgrader autograde with the course's settings: answers are read as literals and no student code "
-        "runs. A submission that cannot be graded scores zero and one log line names the student and the "
-        "reason; submitted files are never changed, and any tampering stops the run (exit 2).")
-    autograde.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    _add_assignment_command(
-        commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
-        "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")
+def _add_platform_commands(commands) -> None:
+    """`course export` and `course roster import`: grades out to, and participants in from, a learning platform."""
     export = _add_assignment_command(
         commands, "export", _export, "export grades for Canvas, Moodle, Blackboard or as CSV",
         "Write the grades in the file your learning platform imports (--format canvas|moodle|blackboard, for the "
@@ -247,6 +217,41 @@ def build_parser() -> argparse.ArgumentParser:
     roster_import.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
                                "(default: .)")
     roster_import.set_defaults(func=_roster)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course", description="Trainer tools for the Secure Attachment course.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    validate = commands.add_parser(
+        "validate", help="check the content files and list every problem",
+        description="Check every data file against its schema and the course's rules, and every notebook's "
+                    "citations against its reference list. Exit 0 with a summary, or 1 with every problem found.")
+    validate.add_argument("directory", nargs="?", help="content folder (default: COURSE_DATA, else the course's data/)")
+    validate.add_argument("--notebooks", help="the notebooks to check citations in (default: notebooks/ beside the "
+                                              "content folder, when there is one)")
+    validate.set_defaults(func=_validate)
+    times = commands.add_parser(
+        "times", help="compare each module's stated minutes with the time derived from its content",
+        description="Derive each module's time from its notebook's prose and the activities it loads, and compare "
+                    "it with minutes in modules.yaml. Exit 1 if any is more than 25%% off.")
+    times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
+    times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
+    times.set_defaults(func=_times)
+    _add_assignment_command(
+        commands, "build", _build, "generate an assignment if its solution earns full marks",
+        "Grade the assignment's own solution in a temporary course and stop unless it earns every autograded "
+        "point; then run nbgrader generate_assignment and check the release for leaks.")
+    autograde = _add_assignment_command(
+        commands, "autograde", _autograde, "autograde every submission safely, with a progress bar",
+        "Run nbgrader autograde with the course's settings: answers are read as literals and no student code "
+        "runs. A submission that cannot be graded scores zero and one log line names the student and the "
+        "reason; submitted files are never changed, and any tampering stops the run (exit 2).")
+    autograde.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    _add_assignment_command(
+        commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
+        "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")
+    _add_platform_commands(commands)
     report = _add_assignment_command(
         commands, "report", _report, "write a cohort report: score distribution, item statistics, wrong answers",
         "Read the gradebook and the students' answers in the autograded copies (never run) and write an HTML "

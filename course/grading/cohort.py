@@ -239,6 +239,25 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
     return {student: parts.get(student, output) for student in students}
 
 
+def _gradeable(folders: CourseFolders, assignment: str, cells, outcomes: dict[str, Outcome],
+               bar: _Progress) -> list[str]:
+    """The students whose submission can be read; each other one scores zero, with the reasons noted."""
+    gradeable = []
+    for student, outcome in outcomes.items():
+        stale = folders.autograded(student, assignment)
+        if stale.exists():  # an earlier run's graded copy must never become this run's feedback
+            shutil.rmtree(stale)
+        ok, problems = read_submission(folders.submitted(student, assignment), cells, folders.source(assignment))
+        for reason in problems:
+            outcome.problem(reason)
+        if ok:
+            gradeable.append(student)
+        else:
+            outcome.status = "zero"
+            bar.step(student)
+    return gradeable
+
+
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,
                      extra_args=(), max_lines: int | None = None, progress: TextIO | None | str = "stderr",
                      workers: int | None = None) -> list[Outcome]:
@@ -265,20 +284,7 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     before = tamper.snapshot(root, assignment, graded=students)
     outcomes = {s: Outcome(s) for s in students}
     bar = _Progress(progress, len(students))
-    gradeable = []
-    for student in students:
-        folder = folders.submitted(student, assignment)
-        stale = folders.autograded(student, assignment)
-        if stale.exists():  # an earlier run's graded copy must never become this run's feedback
-            shutil.rmtree(stale)
-        ok, problems = read_submission(folder, cells, folders.source(assignment))
-        for reason in problems:
-            outcomes[student].problem(reason)
-        if ok:
-            gradeable.append(student)
-        else:
-            outcomes[student].status = "zero"
-            bar.step(student)
+    gradeable = _gradeable(folders, assignment, cells, outcomes, bar)
     if gradeable:
         outputs = _run_nbgrader(assignment, root, gradeable, extra_args, bar, cells)
         for student in gradeable:

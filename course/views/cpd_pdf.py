@@ -32,16 +32,14 @@ def activity_name(activity: str) -> str:
     return activity.replace("-", " ").capitalize()
 
 
-def render_pdf(record: CpdRecord) -> bytes:
-    """The record as an A4 PDF: title and language in its metadata, headings as bookmarks, 11pt text."""
+def _new_pdf(record: CpdRecord):
+    """An A4 document with the record's title and language in its metadata, and the course's heading styles."""
     from fpdf import FPDF, TextStyle, ViewerPreferences
-    from fpdf.enums import XPos, YPos
 
     pdf = FPDF(format="A4")
     for style, path in _font_files().items():
         pdf.add_font("DejaVu", style, str(path))
-    title = f"CPD record: {record.course_title}"
-    pdf.set_title(title)
+    pdf.set_title(f"CPD record: {record.course_title}")
     pdf.set_lang("en-GB")
     pdf.set_subject("Continuing professional development record")
     pdf.set_creator("Secure Attachment course")
@@ -58,95 +56,121 @@ def render_pdf(record: CpdRecord) -> bytes:
     pdf.footer = lambda: _footer(pdf)
     pdf.add_page()
     pdf.set_font("DejaVu", "", 11)
+    return pdf
 
-    def text(words: str, bold: bool = False) -> None:
-        pdf.set_font("DejaVu", "B" if bold else "", 11)
-        pdf.multi_cell(0, 6, words, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1.5)
 
-    def labelled(label: str, words: str) -> None:
-        text(f"{label}: {words}")
+class _Writer:
+    """Paragraphs, labelled lines and bookmarked headings in the record's one text style."""
 
-    def section(heading: str, level: int) -> None:
-        if pdf.will_page_break(30):
-            pdf.add_page()
-        pdf.start_section(heading, level=level)
+    def __init__(self, pdf) -> None:
+        self.pdf = pdf
 
-    pdf.start_section(title, level=0)
+    def text(self, words: str, bold: bool = False) -> None:
+        from fpdf.enums import XPos, YPos
+
+        self.pdf.set_font("DejaVu", "B" if bold else "", 11)
+        self.pdf.multi_cell(0, 6, words, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.pdf.ln(1.5)
+
+    def labelled(self, label: str, words: str) -> None:
+        self.text(f"{label}: {words}")
+
+    def section(self, heading: str, level: int) -> None:
+        if self.pdf.will_page_break(30):
+            self.pdf.add_page()
+        self.pdf.start_section(heading, level=level)
+
+
+def _identity(out: _Writer, record: CpdRecord) -> None:
+    out.pdf.start_section(f"CPD record: {record.course_title}", level=0)
     if record.account.name.strip():
-        labelled("Name", record.account.name.strip())
-    labelled("Course", record.course_title)
+        out.labelled("Name", record.account.name.strip())
+    out.labelled("Course", record.course_title)
     if record.first_activity:
-        labelled("Dates", f"{when(record.first_activity)} to {when(record.last_activity)} "
-                 "(first and last activity recorded)")
-    labelled("Record made", when(record.made))
-
-    section("Time spent", 1)
-    text(record.time_text)
-    text(ESTIMATE_METHOD)
+        out.labelled("Dates", f"{when(record.first_activity)} to {when(record.last_activity)} "
+                     "(first and last activity recorded)")
+    out.labelled("Record made", when(record.made))
+    out.section("Time spent", 1)
+    out.text(record.time_text)
+    out.text(ESTIMATE_METHOD)
     if record.planned_text:
-        text(record.planned_text)
+        out.text(record.planned_text)
 
-    section("Modules worked on", 1)
-    if record.modules:
-        pdf.set_font("DejaVu", "", 11)
-        with pdf.table(col_widths=(70, 50, 25, 25), text_align="LEFT", line_height=6,
+
+def _modules(out: _Writer, record: CpdRecord) -> None:
+    out.section("Modules worked on", 1)
+    if not record.modules:
+        out.text("No activities tried yet.")
+        return
+    out.pdf.set_font("DejaVu", "", 11)
+    with out.pdf.table(col_widths=(70, 50, 25, 25), text_align="LEFT", line_height=6,
                        headings_style=_bold_style()) as table:
-            table.row(["Module", "Activities", "Items tried", "Right first time"])
-            for module in record.modules:
-                names = ", ".join(activity_name(a) for a in record.activities.get(module.module, ())) or "—"
-                right = "—" if module.percent_right is None else \
-                    f"{module.percent_right}% ({module.right_first_time} of {module.items})"
-                table.row([f"{module.module} {module.title}", names, str(module.items), right])
-        pdf.ln(2)
-        if record.percent_right is not None:
-            text(f"Across the course: {record.items} items tried, {record.right_first_time} right first time "
+        table.row(["Module", "Activities", "Items tried", "Right first time"])
+        for module in record.modules:
+            names = ", ".join(activity_name(a) for a in record.activities.get(module.module, ())) or "—"
+            right = "—" if module.percent_right is None else \
+                f"{module.percent_right}% ({module.right_first_time} of {module.items})"
+            table.row([f"{module.module} {module.title}", names, str(module.items), right])
+    out.pdf.ln(2)
+    if record.percent_right is not None:
+        out.text(f"Across the course: {record.items} items tried, {record.right_first_time} right first time "
                  f"({record.percent_right}%).")
-    else:
-        text("No activities tried yet.")
 
-    section("Knowledge check", 1)
+
+def _knowledge_check(out: _Writer, record: CpdRecord) -> None:
+    out.section("Knowledge check", 1)
     said = {"before": "Before the course", "after": "After the course"}
     for stage, label in said.items():
         if stage in record.knowledge_check:
             right, tried = record.knowledge_check[stage]
-            labelled(label, f"{right} of {tried} right first time")
+            out.labelled(label, f"{right} of {tried} right first time")
         else:
-            labelled(label, "not taken")
+            out.labelled(label, "not taken")
 
-    section("Reflections", 1)
+
+def _reflections(out: _Writer, record: CpdRecord) -> None:
+    out.section("Reflections", 1)
     titles = {m.module: m.title for m in record.modules}
     if not record.reflections:
-        text("No reflections saved.")
+        out.text("No reflections saved.")
     for note in record.reflections:
         heading = f"Module {note.module}: {titles.get(note.module, '')}".rstrip(": ")
-        section(f"{heading} ({note.prompt})", 2)
-        text(note.text)
+        out.section(f"{heading} ({note.prompt})", 2)
+        out.text(note.text)
     if record.skipped_reflections:
-        text("Skipped by choice (every reflection is optional): " + "; ".join(
+        out.text("Skipped by choice (every reflection is optional): " + "; ".join(
             f"module {note.module} ({note.prompt})" for note in record.skipped_reflections) + ".")
-
     if record.self_care_plan:
-        section("Self-care plan", 1)
+        out.section("Self-care plan", 1)
         for area, lines in record.self_care_plan:
-            text(area, bold=True)
+            out.text(area, bold=True)
             for line in lines:
-                text(f"•  {line}")
+                out.text(f"•  {line}")
 
+
+def _reflective_account(out: _Writer, record: CpdRecord) -> None:
     account = record.account
-    section("Reflective account", 1)
-    text(NMC_NOTE)
+    out.section("Reflective account", 1)
+    out.text(NMC_NOTE)
     parts = [("The nature of the CPD activity", account.nature),
              ("What did you learn from it?", account.learned),
              ("How did you change or could you improve your practice as a result?", account.practice)]
     for heading, words in parts:
-        section(heading, 2)
-        text(words.strip() or "Not written.")
-    section("How is this relevant to the Code?", 2)
+        out.section(heading, 2)
+        out.text(words.strip() or "Not written.")
+    out.section("How is this relevant to the Code?", 2)
     for theme, label in CODE_THEMES.items():
-        text(f"✓ {label} (ticked)" if theme in account.themes else f"–  {label} (not ticked)")
+        out.text(f"✓ {label} (ticked)" if theme in account.themes else f"–  {label} (not ticked)")
     if account.relevance.strip():
-        text(account.relevance.strip())
+        out.text(account.relevance.strip())
+
+
+def render_pdf(record: CpdRecord) -> bytes:
+    """The record as an A4 PDF: title and language in its metadata, headings as bookmarks, 11pt text."""
+    pdf = _new_pdf(record)
+    out = _Writer(pdf)
+    for part in (_identity, _modules, _knowledge_check, _reflections, _reflective_account):
+        part(out, record)
     return bytes(pdf.output())
 
 

@@ -71,7 +71,9 @@ def _cells(resources, *, keep: bool) -> list[ReleasedCell]:
 
 class InspectSubmission(NbGraderPreprocessor):
     """Flag what grading will ignore or put back (extra cells and files, code besides answers, edited or
-    deleted locked cells): one warning line naming the student and every reason. Changes nothing."""
+    deleted locked cells): one warning line naming the student and every reason. Changes one thing: a cell the
+    gradebook does not know loses its nbgrader metadata, so a forged grade cell earns nothing and cannot make
+    nbgrader's own OverwriteCells fail (which would score the student's real answers zero)."""
 
     def preprocess(self, nb: NotebookNode, resources):
         meta = resources["nbgrader"]
@@ -84,6 +86,10 @@ class InspectSubmission(NbGraderPreprocessor):
                          if not name.endswith(".ipynb")]
         if problems:
             self.log.warning("student %r: %s", meta["student"], "; ".join(problems))
+        known = {c.name for c in cells}
+        for cell in nb.cells:
+            if grade_id(cell) not in known:
+                cell.get("metadata", {}).pop("nbgrader", None)
         return nb, resources
 
 

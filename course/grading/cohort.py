@@ -52,7 +52,6 @@ log = logging.getLogger("course.grading")
 TamperDetected = tamper.TamperDetected
 SubmissionChangedError = TamperDetected  # the earlier name, kept for callers
 STATIC_GRADER = "course.grading.nbgrader.static_grading.GradeLiterals"
-SANITIZED = re.compile(r"Sanitizing .*?[/\\]submitted[/\\]([^/\\]+)[/\\]")
 
 
 @dataclass
@@ -116,13 +115,21 @@ def _last_error(output: str) -> str:
     return errors[-1][:200] if errors else "no error message"
 
 
-def _by_student(output: str) -> dict[str, str]:
-    """nbgrader's output cut into each student's part (it logs ``Sanitizing .../submitted/STUDENT/...``)."""
+def _sanitizing(coursedir, assignment: str) -> re.Pattern:
+    """nbgrader's log line as it starts on a student's notebook: ``Sanitizing`` and the submitted notebook's path
+    (``CourseDirectory.format_path``), with the student's id."""
+    folder = coursedir.format_path(coursedir.submitted_directory, r"(?P<student>[^/\\]+)", re.escape(assignment),
+                                   escape=True)
+    return re.compile("Sanitizing " + folder)
+
+
+def _by_student(output: str, sanitizing: re.Pattern) -> dict[str, str]:
+    """nbgrader's output cut into each student's part (it logs ``Sanitizing .../STUDENT/...`` as each starts)."""
     parts: dict[str, list[str]] = {}
     current = None
     for line in output.splitlines():
-        if match := SANITIZED.search(line):
-            current = match.group(1)
+        if match := sanitizing.search(line):
+            current = match.group("student")
         if current is not None:
             parts.setdefault(current, []).append(line)
     return {student: "\n".join(lines) for student, lines in parts.items()}
@@ -151,25 +158,23 @@ class _Progress:
         self.done = min(self.total, self.done + 1)
         self.draw(student)
 
-    def line(self, text: str) -> None:
-        if (match := SANITIZED.search(text)) is not None:
-            self.step(match.group(1))
 
 
 class _Collect(logging.Handler):
     """Keeps nbgrader's log lines of one run, and moves the progress bar as each student starts."""
 
-    def __init__(self, progress: _Progress):
+    def __init__(self, progress: _Progress, sanitizing: re.Pattern):
         super().__init__(logging.INFO)
         self.lines: list[str] = []
-        self.progress = progress
+        self.progress, self.sanitizing = progress, sanitizing
 
     def emit(self, record: logging.LogRecord) -> None:
         line = record.getMessage()
         if record.exc_info:
             line += "\n" + "".join(traceback.format_exception(*record.exc_info))
         self.lines.append(line)
-        self.progress.line(line)
+        if (match := self.sanitizing.search(line)) is not None:
+            self.progress.step(match.group("student"))
 
 
 @contextmanager
@@ -217,7 +222,8 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
     coursedir.student_id = students[0] if len(students) == 1 else "*"
     coursedir.student_id_exclude = ",".join(others)
     logger = get_logger()
-    handler = _Collect(progress)
+    sanitizing = _sanitizing(coursedir, assignment)
+    handler = _Collect(progress, sanitizing)
     level, propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -235,7 +241,7 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
         logger.setLevel(level)
         logger.propagate = propagate
     output = "\n".join(handler.lines)
-    parts = _by_student(output)
+    parts = _by_student(output, sanitizing)
     return {student: parts.get(student, output) for student in students}
 
 

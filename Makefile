@@ -13,7 +13,7 @@ LEARN_ARGS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help learn lab test lint pytest browser sandbox hub-deps hub hub-stop hub-clean k8s-config validate bench clean
+.PHONY: help learn lab test lint pytest browser sandbox hub-deps lrs hub hub-stop hub-clean k8s-config validate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(VENV)/.installed $@
+
+# Ralph, a learning record store, for the xAPI tests only: in an environment of its own, as its pins differ.
+LRS_VENV := .venv-lrs
+$(LRS_VENV)/.installed: | $(BIN)/python
+	$(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/python -m pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' 'requests>=2'
+	@touch $@
+
+lrs: $(LRS_VENV)/.installed ## Install Ralph (a learning record store) in .venv-lrs for the xAPI tests
 
 learn: $(VENV)/.installed ## Set up and open the course as web pages (no code on screen), on this computer only
 	$(BIN)/python -m course.learner_mode $(LEARN_ARGS) notebooks
@@ -92,7 +101,7 @@ k8s-config: ## Write the Kubernetes image's Jupyter and nbgrader settings (hub/k
 lint: $(VENV)/.installed-test ## Run ruff over the Python code
 	$(BIN)/ruff check course tests benchmarks hub
 
-pytest: $(VENV)/.installed-test browser sandbox hub-deps ## Run the test suite only
+pytest: $(VENV)/.installed-test browser sandbox hub-deps lrs ## Run the test suite only
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint pytest ## Set up, lint and run every test
@@ -101,4 +110,4 @@ bench: $(VENV)/.installed-test ## Run the benchmarks (autograde_cohort.py takes 
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean: ## Remove the virtual environment and generated files
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(LRS_VENV) .pytest_cache .ruff_cache test-artifacts

@@ -24,6 +24,7 @@ __all__ = [
     "knowledge_check",
     "learner_support",
     "learning_record",
+    "learning_record_store",
     "myth_or_fact",
     "partner_scenarios",
     "reference_list",
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from course.widgets.knowledge_check import knowledge_check
     from course.widgets.learner_support import learner_support
     from course.widgets.learning_record import learning_record
+    from course.widgets.learning_record_store import learning_record_store
     from course.widgets.myth_or_fact import myth_or_fact
     from course.widgets.partner_scenarios import partner_scenarios
     from course.widgets.reference_list import reference_list

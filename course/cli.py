@@ -50,6 +50,27 @@ def _times(args: argparse.Namespace) -> int:
     return 1 if off else 0
 
 
+def _facilitation(args: argparse.Namespace) -> int:
+    from course.content import load_content
+    from course.views.facilitation import facilitation_markdown
+
+    content = load_content()
+    modules = {g.module for g in content["facilitation"]}
+    if args.module and args.module not in modules:
+        print(f"course facilitation: there is no guide for module {args.module!r}; guides exist for modules "
+              f"{', '.join(sorted(modules))}", file=sys.stderr)
+        return 1
+    text = facilitation_markdown(content, args.module)
+    if args.output:
+        from course.progress import write_atomically
+
+        write_atomically(Path(args.output), text)
+        print(f"Wrote {args.output}")
+    else:
+        print(text, end="")
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from course.grading.build import AssignmentBuildError, build_assignment
 
@@ -238,6 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
     times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
     times.set_defaults(func=_times)
+    facilitation = commands.add_parser(
+        "facilitation", help="print the facilitator's guides for participatory group sessions",
+        description="Print, as Markdown, the 45 to 60 minute group discussion for each module (from "
+                    "data/facilitation.yaml), with its cases, questions, timings and what to record.")
+    facilitation.add_argument("module", nargs="?", help="one module's guide only, e.g. 04")
+    facilitation.add_argument("--output", "-o", help="write to this file instead (docs/facilitation.md)")
+    facilitation.set_defaults(func=_facilitation)
     _add_assignment_command(
         commands, "build", _build, "generate an assignment if its solution earns full marks",
         "Grade the assignment's own solution in a temporary course and stop unless it earns every autograded "

@@ -24,12 +24,14 @@ import platformdirs
 
 from course.files import write_atomically
 
-__all__ = ["Attempt", "CorruptProgressWarning", "Progress", "Reflection", "course_home", "learner_progress",
-           "write_atomically"]
+__all__ = ["SCHEMA_VERSION", "Attempt", "CorruptProgressWarning", "NewerProgressError", "Progress", "Reflection",
+           "course_home", "learner_progress", "write_atomically"]
 
 APP_NAME = "secure-attachment-course"
 FILE_NAME = "progress.db"
 
+# The first released layout (schema 0: no version stamped) is kept as it was, so every later change is a migration
+# a learner's existing record goes through, never a new file.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,6 +61,21 @@ CREATE TABLE IF NOT EXISTS documents (
     updated TEXT NOT NULL
 );
 """
+
+
+# Each step takes the file from version ``n`` to ``n + 1``: a tuple of single statements (run
+# with ``execute``, so they stay in that transaction). Append steps; never edit a released one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (),  # 0 -> 1: the layout is unchanged; the file is stamped with its version from now on.
+    # 1 -> 2: learning records (xAPI statements) waiting for, or already sent to, an employer's record store.
+    ("CREATE TABLE statements (seq INTEGER PRIMARY KEY AUTOINCREMENT, statement_id TEXT NOT NULL UNIQUE, "
+     "body TEXT NOT NULL, queued TEXT NOT NULL, sent TEXT)",),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerProgressError(RuntimeError):
+    """The progress file was written by a newer course: reading it with this one could lose the newer parts."""
 
 
 class CorruptProgressWarning(UserWarning):
@@ -139,8 +156,28 @@ class Progress:
                 raise sqlite3.DatabaseError("integrity check failed")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(_SCHEMA)
+            self._migrate(conn)
         finally:
             conn.close()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Bring the file up to ``SCHEMA_VERSION`` in one transaction, keeping everything already in it."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise NewerProgressError(
+                    f"Your progress file {self.path} was saved by a newer version of the course (its layout is "
+                    f"version {version}; this course reads up to {SCHEMA_VERSION}). It has not been changed. "
+                    "Update the course (git pull, then make learn) to carry on with it.")
+            for step in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[step]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {step + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def _set_aside(self, exc: Exception) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -240,6 +277,25 @@ class Progress:
         self._write("INSERT INTO documents (key, module, body, updated) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET module = excluded.module, body = excluded.body, "
                     "updated = excluded.updated", (key, module, json.dumps(body), _now()))
+
+    def queue_statements(self, bodies) -> None:
+        """Queue learning-record statements (JSON text, each with an ``id``) in the order given; one already
+        queued or sent is left as it is, so an event is never sent twice."""
+        rows = [(json.loads(body)["id"], body) for body in bodies]
+        if not rows:
+            return
+        now = _now()
+        first, *rest = rows
+        insert = "INSERT OR IGNORE INTO statements (statement_id, body, queued) VALUES (?, ?, ?)"
+        self._write(insert, (*first, now), *((insert, (*row, now)) for row in rest))
+
+    def queued_statements(self) -> list[tuple[int, str]]:
+        """The statements not yet sent, as (sequence number, JSON text), in the order they were queued."""
+        with self._connect() as conn:
+            return conn.execute("SELECT seq, body FROM statements WHERE sent IS NULL ORDER BY seq").fetchall()
+
+    def mark_statement_sent(self, seq: int) -> None:
+        self._write("UPDATE statements SET sent = ? WHERE seq = ?", (_now(), seq))
 
     def document(self, key: str) -> dict | None:
         with self._connect() as conn:

@@ -154,15 +154,16 @@ def test_export_writes_a_pdf_that_says_it_all(progress):
                      "Naming a repair out loud helps a worried father see it.",
                      "That mismatch is common and “repair” is what matters.",
                      "point out repairs to parents when I see them – gently.",
-                     "✓ Prioritise people (ticked)", "Practise effectively (not ticked)",
+                     "Ticked: Prioritise people", "Not ticked: Practise effectively",
                      "Hours declared by the learner: 3.25 hours", "about 30 minutes (an estimate)",
                      "in the style of the NMC revalidation reflective account form"]:
         assert expected in text, expected
     reader = PdfReader(path)
-    assert reader.metadata.title.startswith("CPD record: Secure Attachment")
+    assert reader.metadata.title.startswith("CPD record for Secure Attachment")
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     headings = [entry.title for entry in reader.outline[1] if not isinstance(entry, list)]
-    assert headings == ["Time spent", "Modules worked on", "Knowledge check", "Reflections", "Reflective account"]
+    assert headings == ["CPD log entry", "Time spent", "Modules worked on", "Knowledge check", "Reflections",
+                        "Reflective account"]
     assert progress.document(keys.REFLECTIVE_ACCOUNT)["name"] == "Zoë Ní Bhriain", "exporting also saves the account"
 
 
@@ -202,9 +203,14 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temporary_file(progr
 
 
 def test_a_pdf_that_cannot_be_made_writes_nothing(progress, monkeypatch, tmp_path):
-    """If the PDF cannot be rendered (say the font is missing), is the reason given and nothing written?"""
+    """If the PDF cannot be rendered (say the typesetter fails), is the reason given and nothing written?"""
+    import typst
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("typesetting failed")
+
     some_work(progress)
-    monkeypatch.setattr("course.views.cpd_pdf._font_files", lambda: {"": tmp_path / "missing.ttf"})
+    monkeypatch.setattr(typst, "compile", broken)
     path = tmp_path / "out" / "cpd-record.pdf"
     with pytest.raises(CpdExportError, match="could not be made into a PDF .*Nothing was written"):
         write_pdf(build_cpd_record(progress, load_content()), path)

@@ -125,3 +125,43 @@ def test_a_damaged_database_page_is_caught(course_home):
         fresh = Progress(course_home)
         assert fresh.attempts() == []
     assert any(p.name.startswith("progress.db.corrupt-") for p in Path(course_home).iterdir())
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "progress"
+
+
+def test_a_record_from_before_schema_versions_survives_the_migration(course_home):
+    """Does a learner's progress.db written by the course before it had a schema version (kept in
+    tests/fixtures/progress/schema-0.db, as that course wrote it) keep every attempt, reflection, skip and
+    document when a newer course opens it, and come out stamped with the current version?"""
+    from course.progress import SCHEMA_VERSION
+
+    course_home.mkdir(parents=True, exist_ok=True)
+    (course_home / "progress.db").write_bytes((FIXTURES / "schema-0.db").read_bytes())
+    with sqlite3.connect(course_home / "progress.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+        before = {table: conn.execute(f"SELECT * FROM {table}").fetchall()
+                  for table in ("attempts", "reflections", "skipped_reflections", "documents")}
+
+    progress = Progress(course_home)
+    assert [(a.item, a.answer, a.correct) for a in progress.attempts()] == [
+        (row[4], __import__("json").loads(row[5]), bool(row[6])) for row in before["attempts"]]
+    assert [(r.prompt, r.text) for r in progress.reflections()] == [(row[0], row[2]) for row in before["reflections"]]
+    assert [r.prompt for r in progress.skipped_reflections()] == [row[0] for row in before["skipped_reflections"]]
+    assert progress.document(before["documents"][0][0]) is not None
+    with sqlite3.connect(course_home / "progress.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert not [p for p in course_home.iterdir() if "corrupt" in p.name]
+
+
+def test_a_record_from_a_newer_course_is_left_untouched(course_home):
+    """Does a progress file stamped by a newer course stop this one with a plain message, changing nothing?"""
+    from course.progress import SCHEMA_VERSION, NewerProgressError
+
+    Progress(course_home).record_attempt("02", "cue-scenarios", "x", "y", True)
+    with sqlite3.connect(course_home / "progress.db") as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = (course_home / "progress.db").read_bytes()
+    with pytest.raises(NewerProgressError, match="newer version of the course"):
+        Progress(course_home).attempts()
+    assert (course_home / "progress.db").read_bytes() == before

@@ -150,10 +150,37 @@ def glossary_problems(glossary: Collection, collections: Mapping[str, Collection
     return problems
 
 
+def facilitation_problems(guides: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """A guide's parts add up to its stated time, and every case it discusses is a record of the course (from the
+    guide's own module where the record has one), so a facilitator never prepares for a case that is not there."""
+    problems = []
+    for index, guide in enumerate(guides.records):
+        total = sum(segment["minutes"] for segment in guide["segments"])
+        if total != guide["minutes"]:
+            problems.append(guides.problem(index, ["minutes"], f"is {guide['minutes']}, but the segments' minutes "
+                                           f"add up to {total}: make them agree"))
+        for s, segment in enumerate(guide["segments"]):
+            for c, case in enumerate(segment.get("cases", ())):
+                collection, record_id = case.split("/", 1)
+                where = ["segments", s, "cases", c]
+                if collection not in collections:
+                    problems.append(guides.problem(index, where, f"'{case}': there is no valid {collection}.yaml"))
+                    continue
+                record = next((r for r in collections[collection].records if r.get("id") == record_id), None)
+                if record is None:
+                    problems.append(guides.problem(index, where, f"'{case}': {collection}.yaml has no record "
+                                                   f"'{record_id}'"))
+                elif record.get("module", guide["module"]) != guide["module"]:
+                    problems.append(guides.problem(index, where, f"'{case}' belongs to module {record['module']}, "
+                                                   f"not this guide's module {guide['module']}"))
+    return problems
+
+
 # Collection name -> its rule, given the collection and every collection that passed its schema.
 COLLECTION_RULES: dict[str, Callable[[Collection, Mapping[str, Collection]], list[Problem]]] = {
     "attachment_patterns": attachment_pattern_problems,
     "vignettes": vignette_link_problems,
     "learner_support": learner_support_problems,
     "glossary": glossary_problems,
+    "facilitation": facilitation_problems,
 }

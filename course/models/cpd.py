@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from course import keys
 from course.content import Record
 from course.progress import Attempt, Progress, Reflection
 
-__all__ = ["ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "CpdRecord", "ModuleRecord",
-           "ReflectiveAccount", "build_cpd_record", "estimate_minutes", "estimate_text", "first_tries",
-           "knowledge_check_scores", "module_records", "when"]
+__all__ = ["ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "NMC_LOG_FIELDS", "CpdLogEntry",
+           "CpdRecord", "ModuleRecord", "ParticipatorySession", "ReflectiveAccount", "build_cpd_record",
+           "code_sections", "estimate_minutes", "estimate_text", "first_tries", "knowledge_check_scores",
+           "module_records", "when"]
 
 COURSE_TITLE = "Secure Attachment: an open course on infant secure attachment"
 ACCOUNT_MODULE = "07"
@@ -126,6 +127,67 @@ def when(stamp: str) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
+# The NMC's CPD record fields, by the NMC's own names (nmc.org.uk/revalidation/requirements/cpd/).
+NMC_LOG_FIELDS = {
+    "method": "CPD method",
+    "topic": "Description of the topic and how it related to your practice",
+    "dates": "Dates on which the activity was undertaken",
+    "hours": "Number of hours (including participatory hours)",
+    "participatory_hours": "Number of participatory hours",
+    "code_part": "The part of the Code most relevant to the activity",
+    "evidence": "Evidence that you undertook the CPD activity",
+}
+SOLO_METHOD = "Self-directed online learning (e-learning), working alone: not participatory"
+GROUP_METHOD = "Facilitated group discussion of the course's cases with other professionals (participatory learning)"
+
+
+@dataclass(frozen=True)
+class ParticipatorySession:
+    """A group discussion with other professionals that the learner took part in, as they enter it.
+
+    Solo e-learning never counts as participatory for the NMC; a session led by a facilitator (see
+    docs/facilitation.md) does, and the facilitator named here is who can confirm it.
+    """
+
+    day: str
+    hours: float
+    facilitator: str
+    module: str
+
+    def __post_init__(self):
+        try:
+            date.fromisoformat(self.day)
+        except (TypeError, ValueError):
+            raise ValueError(f"Group session: the date should be a day such as 2026-11-27, not {self.day!r}") from None
+        if isinstance(self.hours, bool) or not isinstance(self.hours, int | float) or not 0 < self.hours <= 12:
+            raise ValueError(f"Group session on {self.day}: hours should be more than 0 and at most 12, "
+                             f"not {self.hours!r}")
+        if not str(self.facilitator).strip():
+            raise ValueError(f"Group session on {self.day}: give the facilitator's name, so they can confirm it")
+
+    def to_document(self) -> dict:
+        return {"day": self.day, "hours": self.hours, "facilitator": self.facilitator, "module": self.module}
+
+
+@dataclass(frozen=True)
+class CpdLogEntry:
+    """One entry of the NMC CPD log, field by field as the NMC names them (``NMC_LOG_FIELDS``)."""
+
+    method: str
+    topic: str
+    dates: str
+    hours: float
+    participatory_hours: float
+    code_part: str
+    evidence: str
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(NMC field name, what this record says), in the NMC's order."""
+        values = {**self.__dict__, "hours": hours_text(self.hours),
+                  "participatory_hours": hours_text(self.participatory_hours)}
+        return [(label, values[name]) for name, label in NMC_LOG_FIELDS.items()]
+
+
 @dataclass(frozen=True)
 class ReflectiveAccount:
     """What the learner writes for their CPD record: who they are, the hours they declare, and the account.
@@ -142,6 +204,9 @@ class ReflectiveAccount:
     themes: tuple[str, ...] = ()
     relevance: str = ""
     saved: str | None = None
+    practice_setting: str = ""
+    code_section: str = ""
+    sessions: tuple[ParticipatorySession, ...] = ()
 
     def __post_init__(self):
         unknown = [t for t in self.themes if t not in CODE_THEMES]
@@ -167,16 +232,28 @@ class ReflectiveAccount:
         if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
             raise ValueError(f"Saved reflective account ({keys.REFLECTIVE_ACCOUNT}): declared_hours should be a "
                              f"number of hours or null, not {hours!r}")
+        try:
+            sessions = tuple(ParticipatorySession(**s) for s in document.get("sessions", []))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"Saved reflective account ({keys.REFLECTIVE_ACCOUNT}): a group session could not be "
+                             f"read: {exc}") from exc
         return cls(name=document.get("name", ""), declared_hours=None if hours is None else float(hours),
                    nature=document.get("nature", ""), learned=document.get("learned", ""),
                    practice=document.get("practice", ""),
                    themes=tuple(t for t in document.get("themes", []) if t in CODE_THEMES),
-                   relevance=document.get("relevance", ""), saved=document.get("saved"))
+                   relevance=document.get("relevance", ""), saved=document.get("saved"),
+                   practice_setting=document.get("practice_setting", ""),
+                   code_section=document.get("code_section", ""), sessions=sessions)
 
     def to_document(self) -> dict:
         return {"name": self.name, "declared_hours": self.declared_hours, "nature": self.nature,
                 "learned": self.learned, "practice": self.practice, "themes": list(self.themes),
-                "relevance": self.relevance, "saved": self.saved}
+                "relevance": self.relevance, "saved": self.saved, "practice_setting": self.practice_setting,
+                "code_section": self.code_section, "sessions": [s.to_document() for s in self.sessions]}
+
+    @property
+    def participatory_hours(self) -> float:
+        return sum(s.hours for s in self.sessions)
 
 
 @dataclass(frozen=True)
@@ -196,6 +273,8 @@ class CpdRecord:
     estimated_minutes: float = 0.0
     skipped_reflections: tuple[Reflection, ...] = ()
     planned_minutes: int = 0
+    code_sections: Mapping[str, str] = field(default_factory=dict)
+    standards: tuple[tuple[str, str], ...] = ()
 
     @property
     def planned_text(self) -> str:
@@ -232,6 +311,34 @@ class CpdRecord:
         """The hours this record claims: the learner's own figure if they gave one, else the estimate."""
         declared = self.account.declared_hours
         return self.estimated_hours if declared is None else declared
+
+    @property
+    def participatory_hours(self) -> float:
+        return self.account.participatory_hours
+
+    @property
+    def log(self) -> CpdLogEntry:
+        """The record as one NMC CPD-log entry: the course fills what it knows, the learner what only they know."""
+        account = self.account
+        method = SOLO_METHOD + (f"; and {GROUP_METHOD}" if account.sessions else "")
+        covered = "; ".join(f"{m.module} {m.title}" for m in self.modules) or "no module worked on yet"
+        practice = account.practice_setting.strip() or "not written yet (add it in the CPD record form)"
+        dates = (f"{when(self.first_activity)} to {when(self.last_activity)} (course activity)"
+                 if self.first_activity else "no course activity yet")
+        if account.sessions:
+            dates += "; group sessions on " + ", ".join(when(s.day) for s in account.sessions)
+        evidence = ("This record: the course modules and activities done, with scores, the knowledge check before "
+                    "and after, and the learner's reflections")
+        for session in account.sessions:
+            evidence += (f"; a group discussion of module {session.module} on {when(session.day)}, facilitated by "
+                         f"{session.facilitator.strip()}, who can confirm it")
+        return CpdLogEntry(
+            method=method,
+            topic=f"Infant secure attachment (Secure Attachment course): {covered}. Related to practice: {practice}",
+            dates=dates, hours=self.hours + account.participatory_hours,
+            participatory_hours=account.participatory_hours,
+            code_part=self.code_sections.get(account.code_section, "not chosen yet (choose it in the CPD record form)"),
+            evidence=evidence + ".")
 
     @property
     def time_text(self) -> str:
@@ -284,4 +391,10 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
             progress.document(keys.REFLECTIVE_ACCOUNT)),
         estimated_minutes=estimate_minutes(stamps),
         skipped_reflections=tuple(progress.skipped_reflections()),
-        planned_minutes=sum(m.minutes for m in content["modules"] if m.id in worked))
+        planned_minutes=sum(m.minutes for m in content["modules"] if m.id in worked),
+        code_sections=code_sections(content))
+
+
+def code_sections(content: Mapping) -> dict[str, str]:
+    """Each Code section's id and how the record names it: "17. Raise concerns immediately … (Preserve safety)"."""
+    return {s.id: f"{s.number}. {s.title} ({CODE_THEMES[s.theme]})" for s in content["nmc_code"]}

@@ -202,6 +202,7 @@ ACTIVITIES: dict[str, Callable[..., ActivityTime]] = {
     "repair_simulator": _stated(EXPLORE, "a simulation to explore"),
     "course_map": _course_map,
     "learning_record": _stated(REVIEW, "your learning record to look over"),
+    "learning_record_store": _stated(LOOKUP, "learning records for an employer's store (optional)"),
     "cpd_record": _stated(ACCOUNT, "the CPD reflective account to fill in"),
     "reference_list": _stated(LOOKUP, "references (optional)"),
     "glossary": _stated(LOOKUP, "the glossary (optional)"),

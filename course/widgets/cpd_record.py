@@ -20,10 +20,15 @@ from course.models.cpd import (
     CODE_THEMES,
     ESTIMATE_METHOD,
     CpdRecord,
+    ParticipatorySession,
     ReflectiveAccount,
     build_cpd_record,
+    code_sections,
     estimate_text,
+    hours_text,
+    when,
 )
+from course.models.learning_records import LrsSettingsError, queue_cpd_record
 from course.progress import Progress, learner_progress
 from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
 from course.views.cpd_pdf import CpdExportError, write_pdf
@@ -55,19 +60,9 @@ class CpdRecordWidget(widgets.VBox):
         self.hours = widgets.BoundedFloatText(
             value=self.estimate.hours, min=0, max=1000, step=0.25, description="Hours you declare", style=WIDE,
             tooltip="Filled in with the estimate from your activity; change it if you know better")
-        self.nature = _textarea("The nature of the CPD activity",
-                                "For example: a self-paced online course on infant secure attachment")
-        self.learned = _textarea("What did you learn from it?", "One or two things you learned, in your words")
-        self.practice = _textarea("How did you change or could you improve your practice as a result?",
-                                  "A change you made or will make, with an anonymised example")
-        self.theme_boxes = {theme: widgets.Checkbox(value=theme in saved.themes, description=label, indent=False,
-                                                    layout=widgets.Layout(width="auto"))
-                            for theme, label in CODE_THEMES.items()}
-        self.relevance = _textarea("How is this relevant to the Code?",
-                                   "How your learning links to the themes you ticked")
-        for control, value in ((self.nature, saved.nature), (self.learned, saved.learned),
-                               (self.practice, saved.practice), (self.relevance, saved.relevance)):
-            control.value = value
+        self._account_controls(saved)
+        self._log_controls(saved)
+        self._session_controls(saved)
         self.save_button = widgets.Button(description="Save", icon="save", button_style="primary",
                                           tooltip="Keep your name, hours and reflective account in your record")
         self.export_button = widgets.Button(description="Export my CPD record (PDF)", icon="file-pdf-o",
@@ -81,7 +76,55 @@ class CpdRecordWidget(widgets.VBox):
         self.status = widgets.HTML(live_region(self._saved_note(saved)))
         self.save_button.on_click(lambda _: self.save())
         self.export_button.on_click(lambda _: self.export())
-        super().__init__([
+        super().__init__(self._children(), layout=widgets.Layout(max_width="820px"))
+        self.add_class("sa-cpd-record")
+
+    def _account_controls(self, saved: ReflectiveAccount) -> None:
+        """The four parts of the reflective account and the Code's themes, filled in from what was saved."""
+        self.nature = _textarea("The nature of the CPD activity",
+                                "For example: a self-paced online course on infant secure attachment")
+        self.learned = _textarea("What did you learn from it?", "One or two things you learned, in your words")
+        self.practice = _textarea("How did you change or could you improve your practice as a result?",
+                                  "A change you made or will make, with an anonymised example")
+        self.theme_boxes = {theme: widgets.Checkbox(value=theme in saved.themes, description=label, indent=False,
+                                                    layout=widgets.Layout(width="auto"))
+                            for theme, label in CODE_THEMES.items()}
+        self.relevance = _textarea("How is this relevant to the Code?",
+                                   "How your learning links to the themes you ticked")
+        for control, value in ((self.nature, saved.nature), (self.learned, saved.learned),
+                               (self.practice, saved.practice), (self.relevance, saved.relevance)):
+            control.value = value
+
+    def _log_controls(self, saved: ReflectiveAccount) -> None:
+        """The CPD log entry's own fields: the learner's practice setting and the part of the Code."""
+        self.practice_setting = _textarea("How the topic relates to your practice (CPD log)",
+                                          "Your role and setting, e.g. health visitor in a community team")
+        self.practice_setting.value = saved.practice_setting
+        sections = code_sections(self.content)
+        self.code_section = widgets.Dropdown(
+            options=[("Choose a section of the Code", "")] + [(label, key) for key, label in sections.items()],
+            value=saved.code_section if saved.code_section in sections else "", style=WIDE,
+            description="The part of the Code most relevant (CPD log)", layout=widgets.Layout(width="100%"))
+
+    def _session_controls(self, saved: ReflectiveAccount) -> None:
+        """Facilitated group sessions: the ones recorded, and the fields to add another."""
+        self.sessions = list(saved.sessions)
+        self.session_day = widgets.DatePicker(description="Date of the group session", style=WIDE)
+        self.session_hours = widgets.BoundedFloatText(value=1, min=0.25, max=12, step=0.25, style=WIDE,
+                                                      description="Hours of the session")
+        self.session_facilitator = widgets.Text(description="Facilitator's name", style=WIDE,
+                                                placeholder="Who led the discussion", continuous_update=False)
+        self.session_module = widgets.Dropdown(options=[(f"{m.id} {m.title}", m.id) for m in self.content["modules"]],
+                                               description="Module discussed", style=WIDE)
+        self.add_session_button = widgets.Button(description="Add this group session", icon="plus",
+                                                 layout=widgets.Layout(width="auto"),
+                                                 tooltip="Add a facilitated group discussion to your record")
+        self.add_session_button.on_click(lambda _: self.add_session())
+        self.session_list = widgets.VBox()
+        self._show_sessions()
+
+    def _children(self) -> list:
+        return [
             widgets.HTML(
                 "<h3>CPD record: your details and reflective account</h3><p>Your record of learning from this "
                 "course: the modules and activities you did, your scores, your reflections and a reflective account, "
@@ -92,6 +135,16 @@ class CpdRecordWidget(widgets.VBox):
             self.name,
             self.estimate_note,
             self.hours,
+            widgets.HTML("<h4>CPD log entry</h4><p>The NMC asks each CPD entry to say how the topic relates to "
+                         "your practice and which part of the Code is most relevant. The course fills in the "
+                         "rest.</p>"),
+            self.practice_setting, self.code_section,
+            widgets.HTML("<h4>Group sessions (participatory hours)</h4><p>Working through the course alone is "
+                         "not participatory learning. A group discussion of a module's cases with other "
+                         "professionals, led by a facilitator, is: add each one you took part in.</p>"),
+            self.session_list,
+            widgets.VBox([self.session_day, self.session_hours, self.session_facilitator, self.session_module,
+                          self.add_session_button]),
             widgets.HTML("<h4>Reflective account</h4>"),
             self.nature, self.learned, self.practice,
             widgets.HTML("<p><strong>Which themes of the Code is this relevant to?</strong> (tick one or more)</p>"),
@@ -99,8 +152,7 @@ class CpdRecordWidget(widgets.VBox):
             self.relevance,
             widgets.HBox([self.save_button, self.export_button]),
             self.status,
-        ], layout=widgets.Layout(max_width="820px"))
-        self.add_class("sa-cpd-record")
+        ]
 
     @staticmethod
     def _saved_note(saved: ReflectiveAccount) -> str:
@@ -118,7 +170,43 @@ class CpdRecordWidget(widgets.VBox):
             nature=self.nature.value.strip(), learned=self.learned.value.strip(),
             practice=self.practice.value.strip(),
             themes=tuple(t for t, box in self.theme_boxes.items() if box.value),
-            relevance=self.relevance.value.strip(), saved=datetime.now(UTC).isoformat(timespec="seconds"))
+            relevance=self.relevance.value.strip(), saved=datetime.now(UTC).isoformat(timespec="seconds"),
+            practice_setting=self.practice_setting.value.strip(), code_section=self.code_section.value,
+            sessions=tuple(self.sessions))
+
+    def add_session(self) -> None:
+        """Add the group session in the form; a missing date or name is said plainly and nothing is added."""
+        day = self.session_day.value
+        try:
+            session = ParticipatorySession(day.isoformat() if day else "", self.session_hours.value,
+                                           self.session_facilitator.value.strip(), self.session_module.value)
+        except ValueError as exc:
+            self.status.value = live_region(feedback_html(WRONG, str(exc), "Group session not added"))
+            return
+        self.sessions.append(session)
+        self.session_facilitator.value = ""
+        self._show_sessions()
+        self.status.value = live_region(feedback_html(
+            RIGHT, f"{hours_text(session.hours)} on {when(session.day)} added. Press Save to keep it.",
+            "Group session added"))
+
+    def remove_session(self, index: int) -> None:
+        del self.sessions[index]
+        self._show_sessions()
+
+    def _show_sessions(self) -> None:
+        rows = []
+        for index, session in enumerate(self.sessions):
+            remove = widgets.Button(description="Remove", icon="trash", layout=widgets.Layout(width="auto"),
+                                    tooltip=f"Remove the group session on {when(session.day)}")
+            remove.on_click(lambda _, i=index: self.remove_session(i))
+            words = html.escape(f"{when(session.day)}: {hours_text(session.hours)}, module {session.module}, "
+                                f"facilitated by {session.facilitator}")
+            rows.append(widgets.HBox([widgets.HTML(f"<p>{words}</p>"), remove]))
+        total = sum(s.hours for s in self.sessions)
+        summary = (f"<p>Participatory hours so far: {hours_text(total)}.</p>" if self.sessions
+                   else "<p>No group sessions added: participatory hours 0.</p>")
+        self.session_list.children = [widgets.HTML(summary), *rows]
 
     def record(self) -> CpdRecord:
         return build_cpd_record(self.progress, self.content, account=self.account())
@@ -152,6 +240,10 @@ class CpdRecordWidget(widgets.VBox):
             self.status.value = live_region(feedback_html(WRONG, f"Your account is saved, but: {exc}",
                                                           "Could not export the PDF"))
             return
+        try:
+            queue_cpd_record(self.progress, hours=record.log.hours, participatory_hours=record.participatory_hours)
+        except LrsSettingsError:
+            pass  # the learning record store panel says what is wrong with its settings
         encoded = base64.b64encode(path.read_bytes()).decode("ascii")
         where = html.escape(str(path))
         self.status.value = live_region(

@@ -142,3 +142,40 @@ def test_the_whole_cycle_on_a_postgresql_gradebook_set_outside_the_course(postgr
     assert (folders.feedback(student, ASSIGNMENT) / f"{ASSIGNMENT}.html").exists()
     assert student in (tmp_path / "grades.csv").read_text()
     assert (course / "reports" / f"{ASSIGNMENT}.html").exists()
+
+
+NBGRADER_NAMES = {"submitted", "autograded", "feedback", "release", "source", "assignments", "gradebook.db"}
+
+
+def named_nbgrader_paths(package: Path) -> list[str]:
+    """Each place in the package that builds a path from an nbgrader folder's or the gradebook's literal name
+    (``root / "submitted"``), rather than from CourseDirectory. The exchange's own layout (``exchange /
+    "feedback"``) is nbgrader's fixed one, which it has no setting for."""
+    import ast
+
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            literal = None
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                exchange = isinstance(node.left, ast.Name) and node.left.id == "exchange"
+                if isinstance(node.right, ast.Constant) and node.right.value in NBGRADER_NAMES and not exchange:
+                    literal = node.right.value
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "gradebook.db" in node.value:
+                literal = "gradebook.db"
+            if literal:
+                found.append(f"{path.relative_to(package.parent)}:{node.lineno} {literal}")
+    return found
+
+
+def test_no_nbgrader_folder_is_named_but_through_nbgraders_settings(tmp_path):
+    """Does nothing in course/ build a path from "submitted", "autograded", "feedback", "release", "source" or
+    "gradebook.db" itself, and would such a path be found?"""
+    import course
+
+    assert named_nbgrader_paths(Path(course.__file__).parent) == []
+    fake = tmp_path / "course"
+    fake.mkdir()
+    (fake / "a.py").write_text('def f(root, exchange):\n    return root / "submitted", exchange / "feedback", '
+                               'f"sqlite:///{root}/gradebook.db"\n')
+    assert named_nbgrader_paths(fake) == ["course/a.py:2 submitted", "course/a.py:2 gradebook.db"]

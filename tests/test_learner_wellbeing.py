@@ -8,11 +8,11 @@ from pathlib import Path
 
 import nbformat
 from pypdf import PdfReader
-from support.content import content_folder
+from support.content import content_folder, rewrite
 
 from course import cpd_record, learner_support, learning_record, reflection
-from course.content import check_content, load_content
-from course.widgets.learner_support import GROUPS
+from course.content import check_content, learner_contacts, load_content
+from course.widgets.learner_support import headings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -24,11 +24,12 @@ def words(html_text: str) -> str:
 def test_support_is_shown_most_urgent_first_with_every_contact():
     """Does the support list show every contact under its heading, in words, danger first?"""
     shown = learner_support().value
-    contacts = load_content()["learner_support"]
-    headings = [GROUPS[g] for g in GROUPS if any(c.group == g for c in contacts)]
-    assert [shown.index(h) for h in headings] == sorted(shown.index(h) for h in headings)
+    contacts = learner_contacts(load_content())
+    groups = headings()
+    shown_headings = [groups[g] for g in groups if any(c.group == g for c in contacts)]
+    assert [shown.index(h) for h in shown_headings] == sorted(shown.index(h) for h in shown_headings)
     for contact in contacts:
-        section = shown[shown.index(GROUPS[contact.group]):]
+        section = shown[shown.index(groups[contact.group]):]
         assert f"{contact.name}. When: {contact.when}" in words(section.split("</section>")[0])
 
 
@@ -109,6 +110,33 @@ def test_records_say_skipped_by_choice_and_export_without_any_reflection(progres
     form.export_button.click()
     assert "✓ Exported" in words(form.status.value)
     text = " ".join(page.extract_text() for page in PdfReader(progress.home / "exports" / "cpd-record.pdf").pages)
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text))  # a line may break after a hyphen
     assert "No reflections saved." in text
     assert "Skipped by choice (every reflection is optional): module 02 (02-cues); module 06 (06-repair)." in text
+
+
+def test_numbers_for_learners_come_from_signposting_alone(tmp_path, monkeypatch):
+    """Does a support entry that names a signposting contact show that contact's number, so a trainer changes
+    a number in signposting.yaml alone, and is an unknown contact a clear error naming the choices?"""
+    content = load_content()
+    named = [c for c in content["learner_support"] if c.get("contact")]
+    assert named and all("how" not in c for c in named), "numbers are given in signposting.yaml, not here"
+    data = content_folder(tmp_path)
+    first = named[0]
+
+    def renumber(contacts):
+        contact = next(c for c in contacts if c["id"] == first.contact)
+        contact["how"] = "Call 0800 111 2222, a made-up local line."
+
+    rewrite(data, "signposting", renumber)
+    monkeypatch.setenv("COURSE_DATA", str(data))
+    shown = words(learner_support().value)
+    assert "Call 0800 111 2222, a made-up local line." in shown
+
+    def unknown(contacts):
+        next(c for c in contacts if c["id"] == first.id)["contact"] = "no-such-line"
+
+    rewrite(data, "learner_support", unknown)
+    _, problems = check_content(data)
+    assert [(p.record, p.field) for p in problems] == [(f"'{first.id}'", "contact")]
+    assert "'no-such-line' is not a contact in signposting.yaml (expected one of: " in problems[0].message

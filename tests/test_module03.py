@@ -184,7 +184,7 @@ def test_print_writes_a_plain_page_with_the_plan(progress, course_home):
         assert f"<li>{html.escape(texts[chosen])}</li>" in page
     assert "<li>Call Sam &lt;my sister&gt; on Sundays</li>" in page
     assert "<my sister>" not in page
-    assert re.findall(r"<h2>(.*?)</h2>", page) == [html.escape(a.title) for a in areas()]
+    assert re.findall(r"<h2>(.*?)</h2>", page) == [html.escape(a.title) for a in areas()] + ["Where to turn"]
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page and "<h1>My self-care plan</h1>" in page
     assert "<script" not in page and "<img" not in page
     assert str(path) in widget.status.value and 'download="self-care-plan.html"' in widget.status.value
@@ -232,3 +232,27 @@ def test_atomic_write_creates_its_folder(tmp_path: Path):
     plan_module.write_atomically(target, "<p>hello</p>")
     assert target.read_text(encoding="utf-8") == "<p>hello</p>"
     assert [p.name for p in target.parent.iterdir()] == ["page.html"]
+
+
+def test_printed_plan_gives_the_routes_of_the_urgency_rule(progress, course_home):
+    """Does the printed plan give, under each level's words from urgency.yaml, every contact signposting.yaml
+    files there for mental health or self-harm, so the page and the course never send a parent elsewhere?"""
+    from course.widgets.self_care_plan import PLAN_TOPICS
+    from course.widgets.signposting import levels
+
+    widget = self_care_plan(progress=progress)
+    fill_plan(widget)
+    widget.print_button.click()
+    page = (course_home / "exports" / "self-care-plan.html").read_text(encoding="utf-8")
+    turn = page[page.index("<h2>Where to turn</h2>"):]
+    contacts = [c for c in load_content()["signposting"] if set(PLAN_TOPICS) & set(c.get("topics", ()))]
+    shown_levels = re.findall(r"<h3>(.*?)</h3>", turn)
+    assert shown_levels == [html.escape(w.heading) for lv, w in levels().items()
+                            if any(c.urgency == lv for c in contacts)]
+    for contact in contacts:
+        heading = html.escape(levels()[contact.urgency].heading)
+        section = turn[turn.index(f"<h3>{heading}</h3>"):]
+        section = section[:section.index("</ul>")]
+        assert html.escape(contact.name) in section and html.escape(contact.how) in section, contact.id
+    for level in ("emergency", "urgent"):
+        assert html.escape(levels()[level].self_harm) in turn

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support.content import content_folder
+from support.content import content_folder, rewrite
 
 from course import risk_vignettes, signposting
 from course.content import ContentError, check_content, data_directory, load_content, notebooks_directory
 from course.content.citations import listed_ids
-from course.widgets.signposting import URGENCIES
+from course.widgets.signposting import levels
 
 SOURCE_RISK_FACTORS = {"own-attachment-history", "emotional-problems", "drugs-alcohol", "high-stress",
                        "difficult-childhood", "unsafe-environment", "negative-childhood-memories"}
@@ -142,7 +142,7 @@ def test_signposting_shows_every_contact_under_its_urgency_in_words():
     assert list(sections) == ["emergency", "urgent", "soon", "routine"], "most urgent first"
     for contact in contacts:
         section = sections[contact.urgency]
-        assert section.startswith(URGENCIES[contact.urgency][0])
+        assert section.startswith(html.escape(levels()[contact.urgency].heading))
         for part in (contact.name, contact.how, contact.when):
             assert html.escape(part) in section
     assert "color" not in shown, "urgency is said in words, not colour"
@@ -153,10 +153,10 @@ def test_signposting_one_urgency_and_a_typo():
     contacts = load_content()["signposting"]
     urgency = contacts[-1].urgency
     shown = signposting(urgency).value
-    assert URGENCIES[urgency][0] in shown
+    assert html.escape(levels()[urgency].heading) in shown
     for contact in contacts:
-        assert (html.escape(contact.name) in shown) == (contact.urgency == urgency), contact.name
-    assert all(heading not in shown for level, (heading, _) in URGENCIES.items() if level != urgency)
+        assert (f"<strong>{html.escape(contact.name)}</strong>" in shown) == (contact.urgency == urgency), contact.name
+    assert all(html.escape(words.heading) not in shown for level, words in levels().items() if level != urgency)
     with pytest.raises(ValueError, match="'urgnet' is not an urgency. Use one of: 'emergency', 'urgent', "):
         signposting("urgnet")
 
@@ -229,3 +229,52 @@ def test_what_helps_check_gives_feedback_on_every_option(progress):
             widget.next_button.click()
     assert len(progress.attempts(module="04", activity="understanding-check")) == sum(
         len(item.questions[0].options) for item in widget.run.items)
+
+
+# --- perinatal red flags ------------------------------------------------------------------------------------
+
+@pytest.mark.content
+def test_red_flags_are_taught_with_the_nice_steps_and_cited():
+    """Are the perinatal red flags in the rule (urgent or emergency, cited), taught in module 04 with NICE's
+    steps (tell the GP, advise the family, assessment within 4 hours, a safety plan), and checked?"""
+    content = load_content()
+    flags = [r for r in content["urgency"] if r.kind == "red-flag"]
+    assert len(flags) >= 4 and all(f.urgency in ("urgent", "emergency") and f.references for f in flags)
+    cell = next(c for c in module04_notebook().cells if c.get("id") == "m04-red-flags").source
+    for cite in ("MBRRACE-UK 2015", "SIGN 169", "NICE CG192"):
+        assert cite in cell
+    for step in ("within 4 hours", "GP", "partner, family or carer", "safety plan"):
+        assert step in cell, step
+    screening = next(c for c in module04_notebook().cells if c.get("id") == "m04-05").source
+    assert "not a risk score" in screening
+    assert any("sign-169" in c.references for c in content["checks"] if c.module == "04")
+
+
+def test_a_vignette_shows_its_red_flags_once_checked(progress):
+    """Does a vignette that carries red flags show each flag's sign and action after Check, and not before?"""
+    flags = {r.id: r for r in load_content()["urgency"] if r.kind == "red-flag"}
+    widget = risk_vignettes(progress=progress)
+    while not load_content().record("vignettes", widget.run.item.id).get("red_flags"):
+        answer(widget, *right_answers(widget))
+        widget.next_button.click()
+    shown_flags = [flags[f] for f in load_content().record("vignettes", widget.run.item.id).red_flags]
+    assert all(html.escape(f.sign) not in widget.feedback.value for f in shown_flags)
+    answer(widget, *right_answers(widget))
+    for flag in shown_flags:
+        assert html.escape(flag.sign) in widget.feedback.value and html.escape(flag.action) in widget.feedback.value
+
+
+def test_a_case_keyed_below_its_red_flag_is_refused(tmp_path):
+    """Is a vignette keyed less urgent than a red flag it shows refused, naming the record, field and flag?"""
+    data = content_folder(tmp_path)
+    changed = []
+
+    def under_call(vignettes):
+        vignette = next(v for v in vignettes if v.get("red_flags"))
+        vignette["urgency"] = "soon"
+        changed.append(vignette)
+
+    rewrite(data, "vignettes", under_call)
+    _, problems = check_content(data)
+    assert problems and {(p.record, p.field) for p in problems} == {(f"'{changed[0]['id']}'", "urgency")}
+    assert f"is 'soon', but the red flag '{changed[0]['red_flags'][0]}' needs" in problems[0].message

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from course.content import load_content
+from course.content import learner_contacts, load_content
 
 REPO = Path(__file__).resolve().parent.parent
 SELF_HARM = re.compile(r"self-harm|harm(?:ing|ed)? (?:yourself|herself|himself|themselves|myself)|suicid"
                        r"|end(?:ing)? (?:her|his|their|your|my) life", re.I)
 URGENCY = re.compile(r"\b999\b|same[- ]day|immediate danger|\bA&E\b", re.I)
 # The contact lists themselves define the rule; the places checked are everything that applies it.
-CONTACT_LISTS = {"signposting", "learner_support", "references", "glossary"}
+CONTACT_LISTS = {"signposting", "learner_support", "references", "glossary", "urgency"}
 
 
 def phone_numbers(how: str) -> set[str]:
@@ -41,8 +41,9 @@ def strings(value) -> list[str]:
     return []
 
 
-def places() -> list[tuple[str, str, list[str]]]:
-    """(where, text, contact ids it lists) for every content record and markdown cell that mentions self-harm."""
+def learner_facing() -> list[tuple[str, str, list[str]]]:
+    """(where, text, contact ids it lists) for every content record, and every markdown cell of the notebooks
+    and assignments, that a learner or a parent reads (a reference list's sources are not advice)."""
     found = []
     content = load_content()
     for name in content:
@@ -55,7 +56,12 @@ def places() -> list[tuple[str, str, list[str]]]:
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "markdown" and cell.get("id") != "references":  # a list of sources
                 found.append((f"{path.relative_to(REPO)} {cell.get('id')}", "".join(cell["source"]), []))
-    return [(where, text, ids) for where, text, ids in found if SELF_HARM.search(text)]
+    return found
+
+
+def places() -> list[tuple[str, str, list[str]]]:
+    """(where, text, contact ids it lists) for every learner-facing text that mentions self-harm."""
+    return [(where, text, ids) for where, text, ids in learner_facing() if SELF_HARM.search(text)]
 
 
 def names_a_level(text: str, contact_ids: list[str], level: list) -> bool:
@@ -129,3 +135,79 @@ def test_every_keyed_answer_to_low_mood_asks_about_self_harm():
     assert len(found) >= 3, found
     missing = [where for where, text in found if not SELF_HARM.search(text)]
     assert missing == [], f"these keyed answers to low mood never ask about self-harm: {missing}"
+
+
+# --- every route a learner or parent is given is one of the rule's ------------------------------------------
+
+NUMBER = re.compile(r"\b(?:0\d{3}(?: ?\d){6,7}|116 ?123|999|111|85258)\b")
+DANGER = re.compile(r"immediate danger|in danger now|life is at risk|\bunsafe\b"
+                    r"|cannot keep (?:yourself|herself|himself|themselves) safe", re.I)
+NEGATED = re.compile(r"\b(?:no one|not|nothing|never|no sign)\b[^.;]{0,40}(?:immediate danger|in danger)", re.I)
+
+
+def digits(number: str) -> str:
+    return number.replace(" ", "")
+
+
+def routes() -> dict[str, object]:
+    """Every number the contact lists give, by its digits, with the contact that gives it."""
+    content = load_content()
+    found = {}
+    for contact in [*content["signposting"], *learner_contacts(content)]:
+        for number in NUMBER.findall(contact.how):
+            found.setdefault(digits(number), contact)
+    return found
+
+
+def test_the_route_search_finds_numbers_in_what_learners_read():
+    """Does the number search find the contacts' numbers where the course gives them (the check can fail)?"""
+    given = {digits(n) for _, text, _ in learner_facing() for n in NUMBER.findall(text)}
+    assert {"999", "116123"} <= given, given
+
+
+@pytest.mark.parametrize("where,text,contact_ids", learner_facing(), ids=[p[0] for p in learner_facing()])
+def test_every_number_a_learner_is_given_is_a_route_of_the_rule(where, text, contact_ids):
+    """Does every phone number in a module, a scenario, a vignette, a check or a model answer belong to a contact
+    of signposting.yaml or learner_support.yaml, so no text sends a parent to a route the rule does not give?"""
+    known = routes()
+    strange = [n for n in NUMBER.findall(text) if digits(n) not in known]
+    assert strange == [], f"{where} gives numbers that no contact in the data gives: {strange}"
+
+
+@pytest.mark.parametrize("where,text,contact_ids", learner_facing(), ids=[p[0] for p in learner_facing()])
+def test_danger_is_only_ever_sent_to_the_emergency_route(where, text, contact_ids):
+    """Is the number nearest to every mention of immediate danger (or of feeling unsafe), in its clause, the
+    emergency one, so danger is never sent to a same-day line ('if you ever feel unsafe, call 111, or 999')?"""
+    emergency = {digits(n) for c in load_content()["signposting"] if c.urgency == "emergency"
+                 for n in NUMBER.findall(c.how)}
+    def nearest_number(sentence: str, at: int) -> str | None:
+        found = [(min(abs(m.start() - at), abs(m.end() - at)), m.group()) for m in NUMBER.finditer(sentence)]
+        return digits(min(found)[1]) if found else None
+
+    wrong = []
+    for clause in (c for s in sentences(text) for c in s.split(";")):
+        kept = NEGATED.sub(lambda m: " " * len(m.group()), clause)
+        for danger in DANGER.finditer(kept):
+            number = nearest_number(clause, danger.start())
+            if number is not None and number not in emergency:
+                wrong.append(clause)
+    assert wrong == [], f"{where} sends immediate danger to a route other than the emergency one: {wrong}"
+
+
+@pytest.mark.parametrize("collection", ["signposting", "learner_support"])
+def test_contacts_for_danger_are_emergency_contacts(collection):
+    """Is every contact offered for immediate danger an emergency contact, so a same-day line is never the route
+    for danger (the old 'you feel unsafe: call 111' entry)? A sentence that says no one is in danger, or that
+    sends danger to the emergency number itself, is not an offer of this contact for danger."""
+    emergency = {digits(n) for c in load_content()["signposting"] if c.urgency == "emergency"
+                 for n in NUMBER.findall(c.how)}
+
+    def offered_for_danger(contact) -> bool:
+        return any(DANGER.search(NEGATED.sub("", s)) and not {digits(n) for n in NUMBER.findall(s)} & emergency
+                   for s in sentences(contact.when))
+
+    def is_emergency(contact) -> bool:
+        return contact.get("urgency") == "emergency" or contact.get("group") == "danger-now"
+
+    wrong = [c.id for c in load_content()[collection] if offered_for_danger(c) and not is_emergency(c)]
+    assert wrong == [], f"these {collection} contacts are offered for danger but are not the emergency route: {wrong}"

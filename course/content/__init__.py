@@ -28,8 +28,8 @@ from course.content.citations import notebooks_problems
 from course.content.problems import Collection, ContentError, Problem
 from course.content.rules import COLLECTION_RULES, record_problems
 
-__all__ = ["Content", "ContentError", "Problem", "Record", "check_content", "data_directory", "load_content",
-           "notebooks_directory"]
+__all__ = ["Content", "ContentError", "Problem", "Record", "check_content", "data_directory", "learner_contacts",
+           "load_content", "notebooks_directory"]
 
 
 def import_jsonschema():
@@ -139,6 +139,17 @@ class Content(Mapping):
     def summary(self) -> str:
         counts = ", ".join(f"{len(recs)} {name}" for name, recs in sorted(self._collections.items()))
         return f"OK: {counts} (from {self.directory})"
+
+
+def learner_contacts(content: Content) -> tuple[Record, ...]:
+    """learner_support.yaml's records, each that names a signposting.yaml contact given that contact's name,
+    how and sources, so a number is given, and replaced, in signposting.yaml alone."""
+    contacts = {c.id: c for c in content.get("signposting", ())}
+    found = []
+    for record in content["learner_support"]:
+        named = contacts.get(record.get("contact"), {})
+        found.append(Record({**{k: named[k] for k in ("name", "how", "references") if k in named}, **record}))
+    return tuple(found)
 
 
 # --- loading -------------------------------------------------------------------------------------------

@@ -111,6 +111,7 @@ def vignette_link_problems(vignettes: Collection, collections: Mapping[str, Coll
                                    f"(expected one of: {', '.join(names)})")
                  for index, vignette in enumerate(vignettes.records)
                  for i, option in enumerate(vignette["factors"]["options"]) if option["id"] not in names]
+    problems += red_flag_problems(vignettes, collections)
     contacts = [c.get("id") for c in collections["signposting"].records]
     problems += [vignettes.problem(index, ["contacts", i],
                                    f"'{contact}' is not a contact in signposting.yaml "
@@ -120,13 +121,48 @@ def vignette_link_problems(vignettes: Collection, collections: Mapping[str, Coll
     return problems
 
 
+URGENCY_ORDER = ("routine", "soon", "urgent", "emergency")
+
+
+def red_flag_problems(vignettes: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """A case that shows a red flag names one of urgency.yaml, and is keyed at least as urgent as the flag."""
+    if "urgency" not in collections:
+        return [vignettes.problem(None, [], "needs urgency.yaml, which is missing or not valid")]
+    flags = {r["id"]: r for r in collections["urgency"].records if r.get("kind") == "red-flag"}
+    problems = []
+    for index, vignette in enumerate(vignettes.records):
+        for i, flag_id in enumerate(vignette.get("red_flags", ())):
+            flag = flags.get(flag_id)
+            if flag is None:
+                problems.append(vignettes.problem(index, ["red_flags", i], f"'{flag_id}' is not a red flag in "
+                                                  f"urgency.yaml (expected one of: {', '.join(flags)})"))
+            elif URGENCY_ORDER.index(vignette.get("urgency", "routine")) < URGENCY_ORDER.index(flag["urgency"]):
+                problems.append(vignettes.problem(index, ["urgency"], f"is '{vignette.get('urgency', 'routine')}'"
+                                                  f", but the red flag '{flag_id}' needs '{flag['urgency']}' "
+                                                  "or more urgent"))
+    return problems
+
+
+def urgency_problems(rule: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """The rule has a record for each of the four levels, so every contact's urgency has its words."""
+    named = {r["id"] for r in rule.records if r.get("kind") == "level"}
+    return [rule.problem(None, [], f"has no record for the {level!r} level (kind: level)")
+            for level in reversed(URGENCY_ORDER) if level not in named]
+
+
 PHONE_NUMBER = re.compile(r"\d[\d ]{2,}\d")
 
 
 def learner_support_problems(contacts: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
-    """A number a learner may call or text traces to the service's own page: a contact that gives one cites it."""
+    """A contact named by id is one of signposting.yaml, and a number given here traces to the service's own
+    page: a contact that gives one cites it."""
     problems = []
+    known = [c.get("id") for c in collections["signposting"].records] if "signposting" in collections else None
     for index, contact in enumerate(contacts.records):
+        named = contact.get("contact")
+        if named is not None and known is not None and named not in known:
+            problems.append(contacts.problem(index, ["contact"], f"'{named}' is not a contact in signposting.yaml "
+                                             f"(expected one of: {', '.join(known)})"))
         number = PHONE_NUMBER.search(contact.get("how", ""))
         if number and not contact.get("references"):
             problems.append(contacts.problem(index, ["references"], f"is missing: '{number.group()}' is a number to "
@@ -182,5 +218,6 @@ COLLECTION_RULES: dict[str, Callable[[Collection, Mapping[str, Collection]], lis
     "vignettes": vignette_link_problems,
     "learner_support": learner_support_problems,
     "glossary": glossary_problems,
+    "urgency": urgency_problems,
     "facilitation": facilitation_problems,
 }

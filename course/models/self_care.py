@@ -56,8 +56,10 @@ class SelfCarePlan:
     def is_empty(self) -> bool:
         return not any(self.chosen.values()) and not any(t.strip() for t in self.own.values())
 
-    def html_page(self) -> str:
-        """The plan as a plain, accessible HTML page: headings, lists and text, nothing else."""
+    def html_page(self, where_to_turn: Sequence[tuple[Record, Sequence[Record]]] = ()) -> str:
+        """The plan as a plain, accessible HTML page: headings, lists and text, nothing else. ``where_to_turn``
+        (each level of the urgency rule with its contacts, from the data) is printed after the plan, so the
+        page gives the same routes as the course and a trainer elsewhere changes them in data alone."""
         sections = []
         for area in self.areas:
             texts = {s.id: s.text for s in area.strategies}
@@ -67,14 +69,25 @@ class SelfCarePlan:
                     else "<p>Nothing written here yet.</p>")
             sections.append(f"<h2>{html.escape(area.title)}</h2>\n<p>{html.escape(area.prompt)}</p>\n{body}")
         made = f"<p>Saved on {html.escape(when(self.saved))}.</p>" if self.saved else ""
+        if where_to_turn:
+            sections.append("<h2>Where to turn</h2>\n" + "\n".join(map(_level_html, where_to_turn)))
         return ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<title>My self-care plan</title>\n<style>body{font-family:sans-serif;line-height:1.5;"
                 "max-width:40em;margin:2em auto;padding:0 1em;color:#000;background:#fff}"
                 "h2{margin-top:1.5em}@media print{body{margin:0}}</style>\n</head>\n<body>\n<main>\n"
                 f"<h1>My self-care plan</h1>\n{made}\n" + "\n".join(sections) +
-                "\n<p>If you are struggling to cope, talk to your health visitor or GP. If anyone is in "
-                "immediate danger, call 999.</p>\n</main>\n</body>\n</html>\n")
+                "\n</main>\n</body>\n</html>\n")
+
+
+def _level_html(level_and_contacts: tuple[Record, Sequence[Record]]) -> str:
+    """One level of the urgency rule, in its own words, and its contacts: name, when, and how."""
+    level, contacts = level_and_contacts
+    said = [level.meaning, *([level.self_harm] if level.get("self_harm") else [])]
+    items = "".join(f"<li><strong>{html.escape(c.name)}</strong>. {html.escape(c.when)} {html.escape(c.how)}</li>"
+                    for c in contacts)
+    return (f"<h3>{html.escape(level.heading)}</h3>\n" + "".join(f"<p>{html.escape(t)}</p>" for t in said)
+            + f"\n<ul>{items}</ul>")
 
 
 def when(saved: str) -> str:

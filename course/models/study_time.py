@@ -23,7 +23,7 @@ from typing import Any
 
 import nbformat
 
-from course.content import Content, Record, load_content
+from course.content import Content, Record, learner_contacts, load_content
 
 __all__ = ["READING_WORDS_PER_MINUTE", "TOLERANCE", "ActivityTime", "ModuleTime", "UnknownActivity", "describe",
            "module_time", "notebooks_directory", "words"]
@@ -161,7 +161,8 @@ def _per_record(collection: str, each: float, noun: str):
 def _contacts(collection: str):
     def count(content: Content, module: str, urgency: str | None = None, topic: str | None = None,
               **__) -> ActivityTime:
-        shown = [c for c in content[collection] if urgency in (None, c.get("urgency"))
+        records = learner_contacts(content) if collection == "learner_support" else content[collection]
+        shown = [c for c in records if urgency in (None, c.get("urgency"))
                  and (topic is None or topic in c.get("topics", ()))]
         text = " ".join(f"{c.name} {c.how} {c.when}" for c in shown)
         return ActivityTime(collection, reading(text), f"{len(shown)} contacts to read")

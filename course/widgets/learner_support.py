@@ -12,22 +12,31 @@ import html
 
 import ipywidgets as widgets
 
-from course.content import load_content
+from course.content import learner_contacts, load_content
+from course.widgets.signposting import levels
 
 __all__ = ["learner_support"]
 
-# Most urgent first; each heading says in words how soon, never by colour.
+# Most urgent first; each heading says in words how soon, never by colour. Danger has no heading here: it
+# takes the emergency level's words from urgency.yaml, so the course says it one way everywhere.
 GROUPS = {
-    "danger-now": "If you or someone else is in danger now",
+    "danger-now": None,
     "talk-now": "If you need to talk to someone now",
     "where-you-study-or-work": "Support where you study or work",
     "your-health": "Your own health",
 }
+
+
+def headings() -> dict[str, str]:
+    """Each group's heading, danger first, with the emergency level's words for danger."""
+    return {group: heading or levels()["emergency"].heading for group, heading in GROUPS.items()}
+
+
 def learner_support() -> widgets.HTML:
     """Where you can get support for yourself, most urgent first."""
-    contacts = load_content()["learner_support"]
+    contacts = learner_contacts(load_content())
     sections = []
-    for group, heading in GROUPS.items():
+    for group, heading in headings().items():
         items = "".join(f"<li><strong>{html.escape(c.name)}</strong>. <em>When:</em> {html.escape(c.when)} "
                         f"<em>How:</em> {html.escape(c.how)}</li>" for c in contacts if c.group == group)
         if items:

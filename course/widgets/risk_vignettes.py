@@ -6,6 +6,7 @@ practitioner would run through, and a vignette's ``factors`` only says why each 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from course import keys
@@ -25,15 +26,23 @@ NEXT_STEP_PROMPT = "What is the most appropriate next step?"
 class VignetteWidget(ActivityWidget):
     """The usual activity view, plus who the family could contact once a case has been checked."""
 
-    def __init__(self, run: ActivityRun, title: str, contacts: dict[str, list[Record]]):
+    def __init__(self, run: ActivityRun, title: str, contacts: dict[str, list[Record]],
+                 red_flags: dict[str, list[Record]]):
         self.contacts = contacts
+        self.red_flags = red_flags
         super().__init__(run, title)
 
     def footer_html(self) -> str:
+        flags = self.red_flags.get(self.run.item.id)
         contacts = self.contacts.get(self.run.item.id)
-        if not contacts:
-            return ""
-        return f'<div class="sa-vignette-contacts"><h5>Who to contact</h5>{contacts_by_urgency(contacts)}</div>'
+        parts = []
+        if flags:
+            items = "".join(f"<li><strong>{html.escape(f.sign)}</strong> {html.escape(f.action)}</li>" for f in flags)
+            parts.append(f'<div class="sa-vignette-red-flags"><h5>Red flags in this case</h5><ul>{items}</ul></div>')
+        if contacts:
+            parts.append(f'<div class="sa-vignette-contacts"><h5>Who to contact</h5>{contacts_by_urgency(contacts)}'
+                         "</div>")
+        return "".join(parts)
 
 
 def vignette_item(vignette: Record, risk_factors: Sequence[Record]) -> Item:
@@ -56,6 +65,8 @@ def risk_vignettes(*, progress: Progress | None = None) -> VignetteWidget:
     vignettes = [v for v in content["vignettes"] if v.module == MODULE]
     items = [vignette_item(v, content["risk_factors"]) for v in vignettes]
     contacts = {c.id: c for c in content.get("signposting", ())}
+    flags = {r.id: r for r in content["urgency"] if r.kind == "red-flag"}
     run = ActivityRun(keys.RISK_VIGNETTES, MODULE, items, noun="vignette", progress=progress or learner_progress())
     return VignetteWidget(run, f"{content.record('modules', MODULE).title}: case vignettes",
-                          {v.id: [contacts[c] for c in v.get("contacts", ())] for v in vignettes})
+                          {v.id: [contacts[c] for c in v.get("contacts", ())] for v in vignettes},
+                          {v.id: [flags[f] for f in v.get("red_flags", ())] for v in vignettes})

@@ -18,10 +18,13 @@ from course.content import Record, load_content
 from course.models.self_care import MODULE, SelfCarePlan, when
 from course.progress import Progress, learner_progress, write_atomically
 from course.views.activity import NOTE, RIGHT, WRONG, feedback_html, live_region
+from course.widgets.signposting import where_to_turn
 
 __all__ = ["self_care_plan"]
 
 EXPORT_NAME = "self-care-plan.html"
+# The contacts printed under the plan: those signposting.yaml files under these topics, at every level.
+PLAN_TOPICS = ("mental-health", "self-harm", "danger")
 
 
 class SelfCarePlanWidget(widgets.VBox):
@@ -93,7 +96,7 @@ class SelfCarePlanWidget(widgets.VBox):
     def print_plan(self) -> None:
         if not self._keep():
             return
-        page = self.plan.html_page()
+        page = self.plan.html_page(where_to_turn(PLAN_TOPICS))
         try:
             write_atomically(self.export_path, page)
         except OSError as exc:

@@ -1,4 +1,5 @@
-"""Who to contact and how soon, from data/signposting.yaml, so a trainer elsewhere can swap in local contacts."""
+"""Who to contact and how soon: contacts from data/signposting.yaml, so a trainer elsewhere can swap in local
+contacts, and the words for each level of urgency from data/urgency.yaml, the course's one urgency rule."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from course.content import Record, load_content
 __all__ = ["signposting"]
 
 # Most urgent first, so the contacts for danger are the first thing a reader sees. Each level is said in
-# words, never by colour.
-URGENCIES = {
-    "emergency": ("Emergency: act now", "Someone is in immediate danger. Do not wait."),
-    "urgent": ("Urgent: today", "Get advice or help the same day."),
-    "soon": ("Soon: within a few days", "Book an appointment; ask for a same-day one if things are worse."),
-    "routine": ("Routine: at the next contact", "Raise it at a planned visit or when it suits you."),
-}
+# words (urgency.yaml), never by colour.
+URGENCIES = ("emergency", "urgent", "soon", "routine")
+
+
+def levels() -> dict[str, Record]:
+    """The levels of the urgency rule by id, most urgent first, as urgency.yaml words them."""
+    records = {r.id: r for r in load_content()["urgency"] if r.kind == "level"}
+    return {level: records[level] for level in URGENCIES if level in records}
 
 
 def contact_html(contact: Record) -> str:
@@ -27,15 +29,25 @@ def contact_html(contact: Record) -> str:
             f"<em>How:</em> {html.escape(contact.how)}</li>")
 
 
+def where_to_turn(topics: Iterable[str]) -> list[tuple[Record, list[Record]]]:
+    """Each level of the urgency rule with the contacts filed under it for any of these topics, most urgent
+    first; a level with no such contact is left out."""
+    wanted = set(topics)
+    contacts = [c for c in load_content()["signposting"] if wanted & set(c.get("topics", ()))]
+    found = [(words, [c for c in contacts if c.urgency == level]) for level, words in levels().items()]
+    return [(words, group) for words, group in found if group]
+
+
 def contacts_by_urgency(contacts: Iterable[Record]) -> str:
     """The contacts grouped under their urgency, most urgent first; empty groups are left out."""
     contacts = list(contacts)
     sections = []
-    for level, (heading, meaning) in URGENCIES.items():
+    for level, words in levels().items():
         group = [c for c in contacts if c.urgency == level]
         if group:
-            sections.append(f'<section class="sa-urgency-{level}"><h4>{html.escape(heading)}</h4>'
-                            f"<p>{html.escape(meaning)}</p><ul>{''.join(map(contact_html, group))}</ul></section>")
+            sections.append(f'<section class="sa-urgency-{level}"><h4>{html.escape(words.heading)}</h4>'
+                            f"<p>{html.escape(words.meaning)}</p><ul>{''.join(map(contact_html, group))}</ul>"
+                            "</section>")
     return "".join(sections)
 
 

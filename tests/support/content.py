@@ -42,8 +42,9 @@ def rewrite(folder: Path, name: str, change) -> list:
 
 
 def edited_copy(tmp_path: Path) -> Path:
-    """A copy of the content as a trainer might edit it: the first cue-reading scenario renamed (id and title)
-    and one more check-your-understanding question for the first module that has any."""
+    """A copy of the content as a trainer might edit it: the first cue-reading scenario renamed (id and title,
+    and wherever a facilitator's guide names it, as `course validate` asks) and one more check-your-understanding
+    question for the first module that has any."""
     folder = content_folder(tmp_path, name="edited-data")
 
     def rename_scenario(scenarios):
@@ -57,6 +58,13 @@ def edited_copy(tmp_path: Path) -> Path:
         added["prompt"] = f"An added question: {first['prompt']}"
         checks.insert(1, added)
 
-    rewrite(folder, "scenarios", rename_scenario)
+    renamed = rewrite(folder, "scenarios", rename_scenario)[0]["id"]
+    old, new = f"scenarios/{renamed.removeprefix('renamed-')}", f"scenarios/{renamed}"
+
+    def follow_rename(guides):
+        for segment in (s for guide in guides for s in guide["segments"] if "cases" in s):
+            segment["cases"] = [new if case == old else case for case in segment["cases"]]
+
+    rewrite(folder, "facilitation", follow_rename)
     rewrite(folder, "checks", add_question)
     return folder

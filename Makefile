@@ -24,12 +24,18 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when pyproject.toml changes (the stamp is newer otherwise).
+# An editable install skips pyproject's data-files, so the formgrader's Content Security Policy is enabled here.
+POLICY = mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d && \
+	cp course/grading/nbgrader/course-formgrader-policy.json $(VENV)/etc/jupyter/jupyter_server_config.d/
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[learn]'
+	$(POLICY)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(POLICY)
 	@touch $(VENV)/.installed $@
 
 # Ralph, a learning record store, for the xAPI tests only: in an environment of its own, as its pins differ.

@@ -48,12 +48,16 @@ c.Autograde.sanitize_preprocessors = [
 # ShowStudentOutputs is off: switched on, it runs each submission in a bubblewrap sandbox only to show the
 # outputs of the student's own cells in the graded copy; it never changes a score. SaveScores is nbgrader's
 # SaveAutoGrades with one gradebook commit per notebook rather than one per cell (much faster for a cohort).
+# StudentText shows everything a student wrote in the graded copy (written answers, added cells, outputs) as
+# text, never markup: the formgrader renders markdown as HTML, so a <script> in a written answer would otherwise
+# run in the trainer's session. The submission itself is never changed.
 # nbgrader's CheckCellMetadata (a schema check of every cell, run twice by default, a tenth of the time) is left out of
 # both lists: GradeLiterals resets every known cell's nbgrader metadata from the gradebook and strips it from
 # any other cell, so what a student wrote there is never trusted anyway.
 c.Autograde.autograde_preprocessors = [
     "course.grading.nbgrader.static_grading.GradeLiterals",
     "course.grading.nbgrader.sandbox.ShowStudentOutputs",
+    "course.grading.nbgrader.student_text.StudentText",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -33,6 +33,7 @@ __all__ = [
     "risk_vignettes",
     "self_care_plan",
     "signposting",
+    "standards_mapping",
     "stress_scenarios",
     "understanding_check",
 ]
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from course.widgets.risk_vignettes import risk_vignettes
     from course.widgets.self_care_plan import self_care_plan
     from course.widgets.signposting import signposting
+    from course.widgets.standards_mapping import standards_mapping
     from course.widgets.stress_scenarios import stress_scenarios
     from course.widgets.understanding_check import understanding_check
 

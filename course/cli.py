@@ -50,6 +50,13 @@ def _times(args: argparse.Namespace) -> int:
     return 1 if off else 0
 
 
+def _standards(args: argparse.Namespace) -> int:
+    from course.models.standards import standards_table
+
+    print(standards_table(markdown=args.format == "markdown"), end="")
+    return 0
+
+
 def _facilitation(args: argparse.Namespace) -> int:
     from course.content import load_content
     from course.views.facilitation import facilitation_markdown
@@ -98,33 +105,45 @@ def _autograde(args: argparse.Namespace) -> int:
     except TamperDetected as error:
         print(f"course autograde: STOPPED: {error}", file=sys.stderr)
         return 2
-    zero = [o.student for o in outcomes if o.status == "zero"]
+    from course.grading.identity import shown
+
+    zero = [shown(o.student) for o in outcomes if o.status == "zero"]
     with_problems = [o.student for o in outcomes if o.problems]
-    print(f"{len(outcomes)} submission(s) of {args.assignment} graded; {len(with_problems)} with problems "
-          f"(listed above); {len(zero)} could not be graded and score zero{': ' + ', '.join(zero) if zero else ''}.")
+    aside = [shown(o.student) for o in outcomes if o.status == "set aside"]
+    print(f"{len(outcomes) - len(aside)} submission(s) of {args.assignment} graded; {len(with_problems)} with "
+          f"problems (listed above); {len(zero)} could not be graded and score zero"
+          f"{': ' + ', '.join(zero) if zero else ''}."
+          + (f" Set aside, not a student id: {', '.join(aside)}." if aside else ""))
     return 0
 
 
 def _feedback(args: argparse.Namespace) -> int:
+    import shutil
+
     from course.grading.course_folder import CourseFolders
     from course.grading.feedback import generate_feedback
-    from course.grading.leaks import find_leaks
+    from course.grading.identity import shown
+    from course.grading.leaks import find_leaks, own_text
 
     course = Path(args.course)
     result = generate_feedback(args.assignment, course)
-    if result.returncode != 0:
-        print(result.stdout[-3000:], file=sys.stderr)
-        return 1
+    if result.returncode != 0:  # nbgrader went on with the others; what it made is still checked below
+        print(shown(result.stdout[-3000:], lines=True), file=sys.stderr)
     folders = CourseFolders(course)
     sources = sorted(folders.source(args.assignment).glob("*.ipynb"))
-    leaks = [leak for folder in folders.feedback_folders(args.assignment)
-             for leak in find_leaks(folder, sources, solutions=False)]
-    if leaks:
-        print("Feedback NOT safe to return:\n" + "\n".join(f"  - {leak}" for leak in leaks), file=sys.stderr)
-        return 1
-    print(f"Feedback for {args.assignment} is in {folders.feedback()} and shows no hidden test, mark scheme or key. "
-          f"Return it with: nbgrader release_feedback {args.assignment}")
-    return 0
+    withheld = []
+    for folder in sorted(folders.feedback_folders(args.assignment)):
+        own = own_text(folders.submitted(folder.parent.name, args.assignment))
+        leaks = find_leaks(folder, sources, solutions=False, own=own)
+        if leaks:  # that student's feedback is removed, so release_feedback cannot return it; the rest go
+            shutil.rmtree(folder)
+            withheld.append(folder.parent.name)
+            print(shown(f"Feedback for {folder.parent.name} WITHHELD (deleted; it is not safe to return):\n"
+                        + "\n".join(f"  - {leak}" for leak in leaks[:5]), lines=True), file=sys.stderr)
+    print(f"Feedback for {args.assignment} is in {folders.feedback()} and shows no hidden test, mark scheme or key"
+          + (f" (except {len(withheld)} student(s) withheld above: {shown(', '.join(withheld))})" if withheld else "")
+          + f". Return it with: nbgrader release_feedback {args.assignment}")
+    return 1 if withheld or result.returncode != 0 else 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -163,6 +182,33 @@ def _roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster_sync(args: argparse.Namespace) -> int:
+    from course.grading.lms.lti.passback import LTI_ROSTER_FILE, sync_roster
+    from course.grading.lms.lti.registration import load_registration
+
+    added, updated = sync_roster(args.course, load_registration(args.lti), args.context)
+    print(f"{len(added) + len(updated)} student(s) from the platform's class list: {len(added)} added to the "
+          f"gradebook, {len(updated)} already there (names updated). Written to {LTI_ROSTER_FILE}.")
+    return 0
+
+
+def _passback(args: argparse.Namespace) -> int:
+    from course.grading.lms.lti.passback import passback
+    from course.grading.lms.lti.registration import load_registration
+
+    done, created = passback(args.assignment, args.course, load_registration(args.lti), args.allow_unmarked,
+                             args.context)
+    print(f"{args.assignment}: the platform's grade column was {'created' if created else 'found'}.")
+    for sent in done:
+        score = "" if sent.score is None else f" {sent.score:g}"
+        print(f"  - {sent.name} ({sent.student_id}):{score} {sent.outcome}")
+    failed = [s for s in done if s.outcome.startswith("NOT SENT")]
+    print(f"{sum(s.outcome.startswith('sent') for s in done)} sent, {len(failed)} refused by the platform, "
+          f"{sum(s.outcome.startswith('unchanged') for s in done)} unchanged, "
+          f"{sum(s.outcome.startswith('not sent') for s in done)} not sent.")
+    return 1 if failed else 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from course.grading.report.cohort_report import write_report
 
@@ -181,12 +227,10 @@ def _leak_check(args: argparse.Namespace) -> int:
     exchange = exchange_folder(course.root)
     # What students receive: the release (solutions must not be there), and feedback (which shows their answers).
     with_answers = [course.release(args.assignment)]
+    feedback = course.feedback_folders(args.assignment)
     if exchange is not None:
         with_answers.append(exchange / "outbound" / args.assignment)
-        feedback = [*(exchange / "feedback").glob("*")]
-    else:
-        feedback = []
-    feedback += course.feedback_folders(args.assignment)
+        feedback += [*(exchange / "feedback").glob("*")]
     folders = with_answers + feedback
     leaks = [leak for folder in folders if folder.exists()
              for leak in find_leaks(folder, sources, solutions=folder in with_answers)]
@@ -204,40 +248,12 @@ def _add_assignment_command(commands, name: str, func, help: str, description: s
     return command
 
 
-def _add_platform_commands(commands) -> None:
-    """`course export` and `course roster import`: grades out to, and participants in from, a learning platform."""
-    export = _add_assignment_command(
-        commands, "export", _export, "export grades for Canvas, Moodle, Blackboard or as CSV",
-        "Write the grades in the file your learning platform imports (--format canvas|moodle|blackboard, for the "
-        "students of the roster from `course roster import`), or as CSV with each item's score (--format csv). "
-        "Refuses while written answers await your mark, unless --allow-unmarked (then those grades are left "
-        "empty, never zero). Lists by name everyone not in the file or with no submission.")
-    export.add_argument("--format", "-f", choices=("csv", "canvas", "moodle", "blackboard"), default="csv",
-                        help="the file's layout (default: csv)")
-    export.add_argument("--output", "-o", help="the file to write (default: exports/ASSIGNMENT-FORMAT.csv, "
-                        ".xls for Blackboard)")
-    export.add_argument("--allow-unmarked", action="store_true",
-                        help="export even while written answers await a mark: those grades are left empty")
-    export.add_argument("--platform-id", help="the Canvas assignment id or Blackboard Column ID, when the roster "
-                        "does not have it")
-    roster = commands.add_parser(
-        "roster", help="import the participant list from Canvas, Moodle or Blackboard",
-        description="Keep which platform user each nbgrader student is, for `course export`.")
-    roster_commands = roster.add_subparsers(dest="roster_command", required=True, metavar="SUBCOMMAND")
-    roster_import = roster_commands.add_parser(
-        "import", help="import a Canvas gradebook export, Moodle participants download or Blackboard Grade Centre "
-                       "download",
-        description="Read the file (the platform is found from its header), check every row, then add missing "
-                    "students to the gradebook with their names and emails and write roster.json. A file with any "
-                    "bad row imports nothing and lists each problem with its row number.")
-    roster_import.add_argument("file", help="the file downloaded from the platform")
-    roster_import.add_argument("--format", choices=("canvas", "moodle", "blackboard"),
-                               help="the platform, when its header is not recognised")
-    roster_import.add_argument("--id-column", help="the column holding each student's nbgrader id (default: SIS "
-                               "Login ID for Canvas, Username for Moodle and Blackboard)")
-    roster_import.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
-                               "(default: .)")
-    roster_import.set_defaults(func=_roster)
+def _lti_options(command, course: bool = True) -> None:
+    command.add_argument("--lti", help="the hub's LTI registration (default: COURSE_LTI, set in the formgrader)")
+    command.add_argument("--context", help="the platform's course context id, when launches came from several")
+    if course:
+        command.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
+                             "(default: .)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -259,6 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
     times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
     times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
     times.set_defaults(func=_times)
+    standards = commands.add_parser(
+        "standards", help="list the NMC standards each module's learning outcomes serve",
+        description="Print, for each module, the NMC standards of proficiency (Future nurse 2018, midwives 2019, "
+                    "SCPHN 2022) its learning outcomes serve, by their published numbers, from data/standards.yaml. "
+                    "--format markdown writes the table docs/standards.md is made from.")
+    standards.add_argument("--format", "-f", choices=("text", "markdown"), default="text",
+                           help="plain text (default) or a markdown table")
+    standards.set_defaults(func=_standards)
     facilitation = commands.add_parser(
         "facilitation", help="print the facilitator's guides for participatory group sessions",
         description="Print, as Markdown, the 45 to 60 minute group discussion for each module (from "
@@ -279,7 +303,54 @@ def build_parser() -> argparse.ArgumentParser:
     _add_assignment_command(
         commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
         "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")
-    _add_platform_commands(commands)
+    export = _add_assignment_command(
+        commands, "export", _export, "export grades for Canvas, Moodle, Blackboard or as CSV",
+        "Write the grades in the file your learning platform imports (--format canvas|moodle|blackboard, for the "
+        "students of the roster from `course roster import`), or as CSV with each item's score (--format csv). "
+        "Refuses while written answers await your mark, unless --allow-unmarked (then those grades are left "
+        "empty, never zero). Lists by name everyone not in the file or with no submission.")
+    export.add_argument("--format", "-f", choices=("csv", "canvas", "moodle", "blackboard"), default="csv",
+                        help="the file's layout (default: csv)")
+    export.add_argument("--output", "-o", help="the file to write (default: exports/ASSIGNMENT-FORMAT.csv, "
+                        ".xls for Blackboard)")
+    export.add_argument("--allow-unmarked", action="store_true",
+                        help="export even while written answers await a mark: those grades are left empty")
+    export.add_argument("--platform-id", help="the Canvas assignment id or Blackboard Column ID, when the roster "
+                        "does not have it")
+    roster = commands.add_parser(
+        "roster", help="import the participant list from Canvas, Moodle or Blackboard, or sync it over LTI",
+        description="Keep which platform user each nbgrader student is, for `course export` (import a file) or "
+                    "`course passback` (sync from the platform over LTI 1.3).")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True, metavar="SUBCOMMAND")
+    roster_import = roster_commands.add_parser(
+        "import", help="import a Canvas gradebook export, Moodle participants download or Blackboard Grade Centre "
+                       "download",
+        description="Read the file (the platform is found from its header), check every row, then add missing "
+                    "students to the gradebook with their names and emails and write roster.json. A file with any "
+                    "bad row imports nothing and lists each problem with its row number.")
+    roster_import.add_argument("file", help="the file downloaded from the platform")
+    roster_import.add_argument("--format", choices=("canvas", "moodle", "blackboard"),
+                               help="the platform, when its header is not recognised")
+    roster_import.add_argument("--id-column", help="the column holding each student's nbgrader id (default: SIS "
+                               "Login ID for Canvas, Username for Moodle and Blackboard)")
+    roster_import.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
+                               "(default: .)")
+    roster_import.set_defaults(func=_roster)
+    sync = roster_commands.add_parser(
+        "sync", help="read the class list from the platform (LTI 1.3 Names and Roles) into the gradebook",
+        description="For a course launched from the platform over LTI 1.3 (docs/lti.md): read the platform's "
+                    "class list and add its learners to the gradebook with their names, under their hub accounts.")
+    _lti_options(sync)
+    sync.set_defaults(func=_roster_sync)
+    passback = _add_assignment_command(
+        commands, "passback", _passback, "send grades to the platform's gradebook (LTI 1.3 grade services)",
+        "Find or create the platform's grade column for the assignment and send each student's grade, with the "
+        "rules of `course export`: refuses while written answers await your mark unless --allow-unmarked (those "
+        "grades are then not sent, never zero); nothing for a student with no submission; a re-run sends only "
+        "grades that changed. Lists what was sent for each student and what the platform answered.")
+    passback.add_argument("--allow-unmarked", action="store_true",
+                          help="send the grades that are final even while other written answers await a mark")
+    _lti_options(passback, course=False)
     report = _add_assignment_command(
         commands, "report", _report, "write a cohort report: score distribution, item statistics, wrong answers",
         "Read the gradebook and the students' answers in the autograded copies (never run) and write an HTML "

@@ -17,6 +17,7 @@ from pathlib import Path
 
 FORMGRADER = "nbgrader.server_extensions.formgrader"
 COURSE_LIST = "nbgrader.server_extensions.course_list"
+FORMGRADER_POLICY = "course.grading.nbgrader.formgrader_policy"
 LAB_FORMGRADER = "@jupyter/nbgrader:formgrader"
 LAB_CREATE_ASSIGNMENT = "@jupyter/nbgrader:create-assignment"
 LAB_COURSE_LIST = "@jupyter/nbgrader:course-list"
@@ -40,7 +41,8 @@ def lab_overrides() -> dict:
 
 
 def graders_server() -> dict:
-    return {"ServerApp": {"jpserver_extensions": {FORMGRADER: True}}}
+    """The formgrader on, with the course's security policy for its pages."""
+    return {"ServerApp": {"jpserver_extensions": {FORMGRADER: True, FORMGRADER_POLICY: True}}}
 
 
 def graders_pages() -> dict:

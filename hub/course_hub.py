@@ -15,15 +15,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serving.accounts import add_learner, demo_users  # noqa: E402
+from serving.accounts import add_learner, demo_users, user_exists  # noqa: E402
 from serving.cleaning import clean  # noqa: E402
 from serving.common import HubError, load_settings, require_root  # noqa: E402
 from serving.folders import prepare_folders  # noqa: E402
 from serving.jupyter_config import write_jupyter_config  # noqa: E402
-from serving.running import start, stop  # noqa: E402
+from serving.running import end_processes_of, start, stop  # noqa: E402
 from serving.software import install_proxy, install_software  # noqa: E402
 
-__all__ = ["add_learner", "clean", "demo_users", "install", "install_software", "load_settings", "start", "stop"]
+__all__ = ["add_learner", "clean", "demo_users", "end_processes_of", "install", "install_software", "load_settings",
+           "start", "stop", "user_exists"]
 
 
 def install(s: dict) -> None:

@@ -62,6 +62,9 @@ elif s["AUTHENTICATOR"] == "dummy":
     c.JupyterHub.authenticator_class = "dummy"
     c.Authenticator.allowed_users = group_members(s["LEARNERS_GROUP"]) | group_members(s["GRADERS_GROUP"])
 
+elif s["AUTHENTICATOR"] == "lti":
+    pass  # LTI 1.3 from the learning platform: set up at the end, once the formgrader service exists (lti_hub.py)
+
 # --- each learner's server -----------------------------------------------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
@@ -138,6 +141,12 @@ c.JupyterHub.services = [{
     "environment": service_environment,
     "oauth_no_confirm": True,
 }]
+
+if s["AUTHENTICATOR"] == "lti":
+    import lti_hub
+
+    lti_hub.configure(c, s, learner_page=c.Spawner.default_url.lstrip("/").replace(
+        learner_mode.START_PAGE, "{module}") if s.get("LEARNER_MODE") else None)
 
 if s.get("EXTRA_CONFIG_FILE"):
     load_subconfig(s["EXTRA_CONFIG_FILE"])  # noqa: F821 (JupyterHub's config loader provides it)

@@ -41,9 +41,21 @@ ADMIN_USERS: list[str] = []
 #              Every approved name must also exist as a Unix user in LEARNERS_GROUP (`python3 hub/course_hub.py
 #              add-learner NAME`), because each learner's server runs as their own Unix user.
 #   "dummy"  — any password opens any account in the groups above. Only for a demo on 127.0.0.1: never in use.
-# For a university login (OAuth, LTI from the learning platform), set "custom" and configure the authenticator
-# in EXTRA_CONFIG_FILE below (see docs/hub.md).
+#   "lti"    — LTI 1.3: learners open the course from Moodle, Canvas or Blackboard and arrive signed in, each as
+#              their own Unix account (made on first launch); fill in LTI_PLATFORM below (docs/lti.md).
+# For another university login (OAuth), set "custom" and configure the authenticator in EXTRA_CONFIG_FILE below
+# (see docs/hub.md).
 AUTHENTICATOR = "pam"
+
+# LTI 1.3 (AUTHENTICATOR = "lti"): what the platform's administrator gives you when registering the tool
+# (docs/lti.md says where each platform shows them). Example:
+#   LTI_PLATFORM = {"issuer": "https://moodle.example.ac.uk", "client_id": "aBc123",
+#                   "deployment_ids": ["1"], "jwks_url": "https://moodle.example.ac.uk/mod/lti/certs.php",
+#                   "auth_url": "https://moodle.example.ac.uk/mod/lti/auth.php",
+#                   "token_url": "https://moodle.example.ac.uk/mod/lti/token.php"}
+LTI_PLATFORM: dict = {}
+# The hub's address as the platform's users reach it (https, through the TLS proxy). Empty: http://HUB_IP:HUB_PORT.
+LTI_TOOL_URL = ""
 
 # Where the hub listens. Keep 127.0.0.1 unless a TLS reverse proxy (nginx, Caddy) sits in front of it:
 # passwords must never cross a network unencrypted.

@@ -75,6 +75,17 @@ def test_point_totals_stated_match_the_metadata(name):
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_the_readme_states_each_assignments_points(name):
+    """Does the README's description of the assignment give the totals nbgrader will give?"""
+    notebook = source(name)
+    auto = sum(meta(c)["points"] for c in graded_tests(notebook))
+    total = auto + sum(meta(c)["points"] for c in tasks_of(notebook))
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    described = readme[readme.index(f"**`{name}`**"):][:700]
+    assert f"{total:g} points, {auto:g} marked automatically" in described
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_every_answer_cell_is_followed_by_locked_format_tests(name):
     """Is each answer cell followed by locked tests that check the format of each of its answers?"""
     cells = source(name).cells
@@ -124,11 +135,22 @@ def test_risk_factors_has_six_vignettes_each_with_factors_and_a_next_step():
     """Are there at least 6 cases, each asking for the factors present and one next step?"""
     notebook = source("risk_factors")
     tests = [meta(c)["grade_id"] for c in graded_tests(notebook)]
-    cases = sorted({int(re.match(r"test-q(\d+)-", t).group(1)) for t in tests})
+    cases = sorted({int(m.group(1)) for t in tests if (m := re.match(r"test-q(\d+)-", t))})
     assert len(cases) >= 6
     assert all({f"test-q{n}-factors", f"test-q{n}-next"} <= set(tests) for n in cases)
     keys = [hidden_keys(c)[1] for c in graded_tests(notebook) if meta(c)["grade_id"].endswith("-next")]
     assert len(set(keys)) >= 4, "the cases should call for a range of next steps"
+
+
+def test_cue_reading_asks_a_sequence_of_single_choice_judgements_on_one_case():
+    """Does one case ask, in order, what the baby shows, what the parent might do next and what the
+    practitioner says, each a single literal id checked by check_choice and scored by one key?"""
+    notebook = source("risk_factors")
+    steps = [c for c in graded_tests(notebook) if meta(c)["grade_id"].startswith("test-cue-")]
+    assert [meta(c)["grade_id"] for c in steps] == ["test-cue-baby", "test-cue-parent", "test-cue-say"]
+    assert all(hidden_keys(c)[0] == "score_choice" and "check_choice(" in c.source for c in steps)
+    (case,) = [c for c in notebook.cells if c.cell_type == "markdown" and "`cue_baby`" in c.source]
+    assert case.source.index("`cue_baby`") < case.source.index("`cue_parent`") < case.source.index("`cue_say`")
 
 
 def test_myths_and_facts_has_ten_statements_and_evidence_questions():

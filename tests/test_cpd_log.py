@@ -164,3 +164,19 @@ def _elements(element):
     kids = element.get("/K") if isinstance(element, pikepdf.Dictionary) else None
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
         yield from _elements(kid)
+
+
+def test_the_reflective_account_carries_the_standards_of_each_completed_module(exported, progress):
+    """Does the PDF's reflective account list, for each module whose closing reflection is saved, the NMC standards
+    its outcomes serve (as data/standards.yaml maps them), and leave out a module only started?"""
+    from course.models.standards import standards_served
+
+    _, path = exported
+    text = pdf_text(path)
+    content = load_content()
+    assert text.index("NMC standards the completed modules serve") > text.index("Reflective account")
+    for standard in standards_served("04", content):
+        assert standard.label in text, standard.label
+    progress.record_attempt("02", "cue-scenarios", "x/meaning", "y", True)
+    rows = dict(build_cpd_record(progress, content).standards)
+    assert list(rows) == [f"04 {content.record('modules', '04').title}"]

@@ -192,9 +192,14 @@ def test_a_student_unknown_to_moodle_would_abort_its_import():
 
 
 def test_csv_export_lists_every_gradebook_student_with_each_item(course):
-    """Does --format csv keep one row per gradebook student with each item's score, unmarked and missing empty?"""
+    """Does --format csv keep one row per gradebook student with each item's score, unmarked and missing empty,
+    and a name with a comma whole, in quotes?"""
     import csv
 
+    from nbgrader.api import Gradebook
+
+    with Gradebook(gradebook_url(course)) as gb:
+        gb.update_or_create_student("smith01", first_name="Ann", last_name="Smith, Jr.")
     code, printed, err = run("export", ASSIGNMENT, "--course", str(course), "--allow-unmarked")
     assert code == 0, err
     rows = {r["student"]: r for r in csv.DictReader((course / "exports" / f"{ASSIGNMENT}-grades.csv").open(
@@ -203,6 +208,8 @@ def test_csv_export_lists_every_gradebook_student_with_each_item(course):
     assert float(rows["obrien02"]["score"]) == gradebook_total("obrien02")
     assert rows["pending05"]["score"] == "" and rows["adebayo04"]["score"] == ""
     assert rows["pending05"][f"{WRITTEN[0]} (/4)"] == "" and rows["pending05"][f"{AUTO[0]} (/2)"] == "1"
+    assert rows["smith01"]["name"] == "Ann Smith, Jr." and rows["smith01"]["assignment"] == ASSIGNMENT
+    assert '"Ann Smith, Jr."' in (course / "exports" / f"{ASSIGNMENT}-grades.csv").read_text(encoding="utf-8")
 
 
 def test_a_platform_column_out_of_other_points_is_pointed_out(course):

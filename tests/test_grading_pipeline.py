@@ -39,6 +39,14 @@ def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
+def points(name: str) -> tuple[float, float]:
+    """(autograded points, all points) the assignment's source gives, from its cells' nbgrader metadata."""
+    cells = nbformat.read(notebook_path(REPO, "assignments", name), 4).cells
+    graded = [c.metadata["nbgrader"] for c in cells if c.metadata.get("nbgrader", {}).get("points")]
+    auto = sum(m["points"] for m in graded if not m.get("task"))
+    return auto, sum(m["points"] for m in graded)
+
+
 def ok(result) -> str:
     assert result.returncode == 0, result.stdout[-3000:]
     return result.stdout
@@ -182,7 +190,7 @@ def test_the_solution_earns_full_autograded_marks(course, name):
     _, checks = course
     check = checks[name]
     assert check.items and all(score == points for score, points in check.items.values()), check.items
-    assert check.max_score == {"risk_factors": 18, "myths_and_facts": 16}[name]
+    assert check.max_score == points(name)[0] == sum(p for _, p in check.items.values())
 
 
 @pytest.mark.nbgrader
@@ -194,7 +202,9 @@ def test_build_refuses_an_assignment_whose_solution_loses_points(tmp_path, capsy
     path = notebook_path(repo, "assignments", "myths_and_facts")
     notebook = nbformat.read(path, 4)
     answer = next(c for c in notebook.cells if grade_id(c) == "answer-q2")
-    answer.source = answer.source.replace('q2 = "fact"\n### END', 'q2 = "myth"\n### END')
+    key = re.search(r'q2 = "(\w+)"\n### END', answer.source).group(1)
+    wrong = {"myth": "fact", "fact": "myth"}[key]
+    answer.source = answer.source.replace(f'q2 = "{key}"\n### END', f'q2 = "{wrong}"\n### END')
     nbformat.write(notebook, path)
     assert main(["build", "myths_and_facts", "--course", str(repo)]) == 1
     assert "does not earn full marks: myths_and_facts:test-q2 0/1" in capsys.readouterr().err
@@ -283,7 +293,7 @@ def test_round_trip_grades_the_submitted_answers(round_trip):
     with Gradebook(gradebook_url(root)) as gb:
         submission = gb.find_submission("risk_factors", student)
         scores = {g.name: g.score for nb in submission.notebooks for g in nb.grades}
-        assert submission.code_score == 18 - 1 - 1 and submission.needs_manual_grade
+        assert submission.code_score == points("risk_factors")[0] - 1 - 1 and submission.needs_manual_grade
     assert scores["test-q1-next"] == 0 and scores["test-q3-factors"] == 1 and scores["test-q2-factors"] == 2
 
 
@@ -310,7 +320,7 @@ def test_grades_export_one_row_per_student_with_each_item(round_trip, tmp_path):
     assert main(["export", "risk_factors", "--course", str(root), "--output", str(out)]) == 1 and not out.exists()
     assert main(["export", "risk_factors", "--course", str(root), "--output", str(out), "--allow-unmarked"]) == 0
     (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert row["student"] == student and row["score"] == "" and float(row["max_score"]) == 22
+    assert row["student"] == student and row["score"] == "" and float(row["max_score"]) == points("risk_factors")[1]
     assert row["needs_manual_grade"] == "True"
     assert row["test-q1-next (/1)"] == "0" and row["test-q2-factors (/2)"] == "2"
     assert row["task-raise-concern (/4)"] == ""

@@ -186,6 +186,47 @@ def glossary_problems(glossary: Collection, collections: Mapping[str, Collection
     return problems
 
 
+FRAMEWORK_OF_PREFIX = {"future-nurse": "Future nurse (NMC 2018)", "midwife": "Midwives (NMC 2019)",
+                       "scphn": "SCPHN (NMC 2022)"}
+
+
+def standards_problems(standards: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
+    """A standard's id says its framework and number (future-nurse-3-9 is Future nurse 3.9); every standard a
+    mapping names is a record of the file; every module of modules.yaml has exactly one mapping."""
+    problems = []
+    defined = {r["id"] for r in standards.records if "module" not in r}
+    mapped: dict[str, int] = {}
+    for index, record in enumerate(standards.records):
+        if "module" not in record:
+            prefix = next(p for p in FRAMEWORK_OF_PREFIX if record["id"].startswith(p + "-"))
+            number = record["id"][len(prefix) + 1:].replace("-", ".")
+            number = number.upper() if prefix == "scphn" else number
+            if record["framework"] != FRAMEWORK_OF_PREFIX[prefix]:
+                problems.append(standards.problem(index, ["framework"], f"'{record['framework']}' does not match "
+                                                  f"the id '{record['id']}' (expected {FRAMEWORK_OF_PREFIX[prefix]})"))
+            if record["number"] != number:
+                problems.append(standards.problem(index, ["number"], f"'{record['number']}' does not match the id "
+                                                  f"'{record['id']}' (expected '{number}')"))
+            continue
+        if record["module"] in mapped:
+            problems.append(standards.problem(index, ["module"], f"module '{record['module']}' is already mapped "
+                                              f"by record #{mapped[record['module']] + 1}; give each module one "
+                                              "mapping"))
+        mapped.setdefault(record["module"], index)
+        for o, outcome in enumerate(record["outcomes"]):
+            for i, standard in enumerate(outcome["standards"]):
+                if standard not in defined:
+                    problems.append(standards.problem(index, ["outcomes", o, "standards", i],
+                                                      f"'{standard}' is not a standard in standards.yaml: add a "
+                                                      "record for it (id, framework, number, summary, references)"))
+    if "modules" in collections:
+        missing = [m["id"] for m in collections["modules"].records if m["id"] not in mapped]
+        if missing:
+            problems.append(standards.problem(None, [], f"has no mapping for module(s) {', '.join(missing)}: "
+                                              "every module in modules.yaml needs one"))
+    return problems
+
+
 def facilitation_problems(guides: Collection, collections: Mapping[str, Collection]) -> list[Problem]:
     """A guide's parts add up to its stated time, and every case it discusses is a record of the course (from the
     guide's own module where the record has one), so a facilitator never prepares for a case that is not there."""
@@ -218,6 +259,7 @@ COLLECTION_RULES: dict[str, Callable[[Collection, Mapping[str, Collection]], lis
     "vignettes": vignette_link_problems,
     "learner_support": learner_support_problems,
     "glossary": glossary_problems,
+    "standards": standards_problems,
     "urgency": urgency_problems,
     "facilitation": facilitation_problems,
 }

@@ -17,21 +17,36 @@ from nbgrader.utils import is_solution
 from course.grading import plain_answers
 from course.grading.plain_answers import NOT_PLAIN, Marker
 
-__all__ = ["NO_ANSWER", "NOT_PLAIN", "Marker", "answer_sources", "notebook_answers", "read_answers"]
+__all__ = ["NO_ANSWER", "NOT_PLAIN", "Marker", "answer_sources", "notebook_answers", "read_answers", "short_repr"]
 
 
 NO_ANSWER = Marker("no answer")
+MAX_SHOWN = 200
 
+
+def short_repr(value: object, limit: int = MAX_SHOWN) -> str:
+    """``repr`` of an answer, cut to ``limit`` characters with its length said: a 200 MB text answer shows as
+    its start, and a whole number past Python's int/str conversion limit (a valid literal) by its size, so
+    no answer can stop or swell a report."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"(a whole number of about {int(value.bit_length() * 0.30103) + 1:,} digits)"
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"… ({len(value):,} characters)"
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        parts = [short_repr(v, limit) for v in (value.items() if isinstance(value, dict) else value)]
+        text = ", ".join(parts)
+        return "[" + (text if len(text) <= limit else text[:limit] + f"… ({len(parts):,} items)") + "]"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
 
 
 def normal(value: object) -> object:
     """Lists as sorted tuples, so the same ids in another order are one answer (and answers can be counted)."""
     if isinstance(value, list | tuple | set | frozenset):
-        return tuple(sorted((normal(v) for v in value), key=repr))
+        return tuple(sorted((normal(v) for v in value), key=short_repr))
     if isinstance(value, dict):
-        return repr(value)
+        return short_repr(value)
     return value
-
 
 
 def read_answers(sources: Iterable[str]) -> dict[str, object]:
@@ -49,7 +64,6 @@ def answer_sources(path: Path) -> list[str]:
             source = cell.get("source", "")
             sources.append("".join(source) if isinstance(source, list) else source)
     return sources
-
 
 
 def notebook_answers(path: Path) -> dict[str, object]:

@@ -40,6 +40,7 @@ from course.grading.course_folder import (
     require_assignment,
     submitted_students,
 )
+from course.grading.identity import bad_id, shown
 from course.grading.inspection import read_submission, review_graded, short
 from course.grading.nbgrader.static_grading import pinned_cells
 from course.grading.nbgrader_run import GradingError
@@ -52,11 +53,13 @@ log = logging.getLogger("course.grading")
 TamperDetected = tamper.TamperDetected
 SubmissionChangedError = TamperDetected  # the earlier name, kept for callers
 STATIC_GRADER = "course.grading.nbgrader.static_grading.GradeLiterals"
+STUDENT_TEXT = "course.grading.nbgrader.student_text.StudentText"
 
 
 @dataclass
 class Outcome:
-    """How one student's submission was graded: ``graded`` or ``zero``, the problems found, the score."""
+    """How one student's submission was graded: ``graded``, ``zero`` or ``set aside`` (its folder name is not a
+    student id), the problems found, the score."""
 
     student: str
     status: str = "graded"
@@ -70,7 +73,7 @@ class Outcome:
     def log(self) -> None:
         """One warning line per problem, naming the student and the reason."""
         for reason in self.problems:
-            log.warning("student %r: %s", self.student, reason)
+            log.warning("student %s: %s", shown(repr(self.student)), shown(reason))
 
 
 def require_static_grading(root: Path) -> None:
@@ -82,6 +85,10 @@ def require_static_grading(root: Path) -> None:
         raise GradingError(f"nbgrader's settings for {root} do not grade statically: "
                            f"c.Autograde.autograde_preprocessors must list {STATIC_GRADER!r} and not nbgrader's "
                            "Execute (copy the setting from the course's nbgrader_config.py)")
+    if STUDENT_TEXT not in chosen[chosen.index(STATIC_GRADER):]:
+        raise GradingError(f"{Path(root) / 'nbgrader_config.py'} would show students' written answers as markup "
+                           f"in the formgrader: its c.Autograde.autograde_preprocessors must list {STUDENT_TEXT!r} "
+                           f"after {STATIC_GRADER!r} (copy the setting from the course's nbgrader_config.py)")
 
 
 def _zero(root: Path, assignment: str, student: str) -> None:
@@ -147,7 +154,7 @@ class _Progress:
             return
         width = 30
         filled = width * self.done // max(self.total, 1)
-        line = f"Autograding [{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} {student[:20]}"
+        line = f"Autograding [{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} {shown(student[:20])}"
         if self.stream.isatty():
             self.stream.write(f"\r{line:<80}" + ("\n" if self.done == self.total else ""))
         else:
@@ -202,25 +209,38 @@ def _one_engine() -> Iterator[None]:
             engine.dispose()
 
 
+def _chosen_converter():
+    from nbgrader.converters import Autograde
+
+    class Chosen(Autograde):
+        """nbgrader's Autograde for exactly the chosen students (its own exclusion list is split at commas, and
+        a folder name is the student's to choose)."""
+
+        chosen: set = set()
+
+        def init_destination(self, assignment_id: str, student_id: str) -> bool:
+            return student_id in self.chosen and super().init_destination(assignment_id, student_id)
+
+    return Chosen
+
+
 def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, progress: _Progress,
                   cells: dict) -> dict[str, str]:
     """nbgrader's own Autograde converter, with the course's settings, in this process (it has nbgrader loaded
     already; a fresh ``nbgrader`` process would pay seconds to import it again). No student code runs, so
     nothing here can hang or escape. Returns each student's part of nbgrader's log."""
-    from nbgrader.converters import Autograde
     from nbgrader.converters.base import NbGraderException
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import KVArgParseConfigLoader
     from traitlets.log import get_logger
 
+    _Chosen = _chosen_converter()  # noqa: N806 (a class)
     config = course_config(root)
     config.merge(KVArgParseConfigLoader(list(extra_args)).load_config())
     config.CourseDirectory.root = str(root)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
-    others = sorted(set(submitted_students(assignment, root)) - set(students))
-    coursedir.student_id = students[0] if len(students) == 1 else "*"
-    coursedir.student_id_exclude = ",".join(others)
+    coursedir.student_id = "*"
     logger = get_logger()
     sanitizing = _sanitizing(coursedir, assignment)
     handler = _Collect(progress, sanitizing)
@@ -231,7 +251,8 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
     try:
         with warnings.catch_warnings(), pinned_cells(assignment, cells), _one_engine():
             warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's session handling, harmless
-            converter = Autograde(coursedir=coursedir, config=config)
+            converter = _Chosen(coursedir=coursedir, config=config)
+            converter.chosen = set(students)
             converter.force, converter.create_student = True, True
             converter.start()
     except NbGraderException:
@@ -280,7 +301,8 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     root = folders.root
     require_assignment(assignment, root)
     require_static_grading(root)
-    students = sorted(students if students is not None else submitted_students(assignment, root))
+    students, set_aside = _by_id_rule(sorted(students if students is not None
+                                             else submitted_students(assignment, root)))
     cells = released_cells(folders.gradebook_url, assignment)
     after_collect, unrecorded = tamper.since_collected(root, assignment, students)
     if unrecorded:
@@ -318,6 +340,21 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
         alert = tamper.write_alert(root, assignment, differences)
         raise TamperDetected(f"{len(differences)} thing(s) changed that grading must never change (listed in "
                              f"{alert}); check them, then delete that file and grade again: "
-                             + "; ".join(differences[:3]))
-    return [outcomes[s] for s in students]
+                             + "; ".join(shown(d) for d in differences[:3]))
+    return sorted([outcomes[s] for s in students] + set_aside, key=lambda o: o.student)
+
+
+def _by_id_rule(students: list[str]) -> tuple[list[str], list[Outcome]]:
+    """The submissions whose folder name is a student id (``identity``), and the rest set aside, each named in
+    one log line and never added to the gradebook: an id made of markup or terminal escapes reaches no page."""
+    kept, set_aside = [], []
+    for student in students:
+        if (reason := bad_id(student)) is None:
+            kept.append(student)
+        else:
+            outcome = Outcome(student, "set aside")
+            outcome.problem(f"not graded and not added to the gradebook: the folder name is {reason}")
+            outcome.log()
+            set_aside.append(outcome)
+    return kept, set_aside
 

@@ -19,11 +19,12 @@ from course.grading.plain_answers import answer_names, read_answer_cell
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
 
 __all__ = ["FORMAT_ERROR", "allowed_answer_names", "extra_files", "inspect_notebook", "read_submission",
-           "review_graded", "short"]
+           "review_graded", "short", "too_many_cells"]
 
 FORMAT_ERROR = "AnswerFormatError"
 NBGRADER_FILES = {"timestamp.txt"}
 IGNORED_FOLDERS = {".ipynb_checkpoints"}
+MAX_CELLS = 1000
 
 
 def short(error: BaseException) -> str:
@@ -81,6 +82,17 @@ def inspect_notebook(name: str, notebook, cells: list[ReleasedCell]) -> list[str
     return problems
 
 
+def too_many_cells(raw: bytes | int, released: list[ReleasedCell]) -> str | None:
+    """Why a notebook has too many cells to grade (``raw``: its bytes, counted without parsing, or a count), or
+    None: the bound is ``MAX_CELLS`` or ten times the released cells, so a student's 200,000 pasted cells cost
+    one count, not minutes of every student's grading."""
+    count = raw if isinstance(raw, int) else raw.count(b'"cell_type"')
+    limit = max(MAX_CELLS, 10 * len(released))
+    if count <= limit:
+        return None
+    return f"has {count:,} cells (at most {limit:,}; the released notebook has {len(released)})"
+
+
 def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")[:80]
 
@@ -98,6 +110,8 @@ def extra_files(folder: Path, notebooks: list[str], source_folder: Path | None =
 def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
                     source_folder: Path | None = None) -> tuple[bool, list[str]]:
     """Check a submission folder before grading: (whether anything can be graded, the problems found)."""
+    from course.grading.nbgrader.student_text import course_markdown, markup_written
+
     problems, gradeable = [], False
     for name, released in cells.items():
         path = folder / f"{name}.ipynb"
@@ -109,6 +123,9 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
             else:
                 problems.append(f"no {path.name} in the submission; it scores zero")
             continue
+        if (many := too_many_cells(path.read_bytes(), released)) is not None:
+            problems.append(f"{path.name} {many}; not graded, scores zero")
+            return False, problems
         try:
             notebook = nbformat.read(path, as_version=4)
         except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError) as error:
@@ -119,6 +136,9 @@ def read_submission(folder: Path, cells: dict[str, list[ReleasedCell]],
             problems.append(f"{path.name} could not be read ({short(error)}); it cannot be graded and scores zero")
             return False, problems
         problems += inspect_notebook(name, notebook, released)
+        course_text = course_markdown(source_folder / f"{name}.ipynb") if source_folder is not None else set()
+        if (markup := markup_written(notebook.cells, course_text)) is not None:
+            problems.append(f"{name}: a written answer holds markup ({markup!r}); it is shown as text, never run")
         gradeable = True
     extras = extra_files(folder, list(cells), source_folder)
     if extras:

@@ -18,7 +18,7 @@ import nbformat
 
 from course.grading.regions import HIDDEN, MARK_SCHEME, MARKERS, SOLUTION, region_lines
 
-__all__ = ["Leak", "find_leaks", "key_statements", "keys_in", "secret_lines"]
+__all__ = ["Leak", "find_leaks", "key_statements", "keys_in", "own_text", "secret_lines"]
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -114,10 +114,29 @@ def _text(path: Path) -> str:
     return raw
 
 
-def find_leaks(folder: Path, source_notebooks: list[Path], *, solutions: bool = True) -> list[Leak]:
+def own_text(submission: Path) -> set[str]:
+    """Every line a student's submission holds (``submitted/STUDENT/ASSIGNMENT``), spacing made single: what
+    feedback may show back to that student even when it reads like a marker or a key (an answer holding
+    ``# ### BEGIN SOLUTION`` is the student's own text, not a leak)."""
+    lines: set[str] = set()
+    for path in sorted(Path(submission).glob("*.ipynb")) if Path(submission).is_dir() else []:
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8", errors="replace")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        for cell in cells if isinstance(cells, list) else []:
+            source = cell.get("source", "") if isinstance(cell, dict) else ""
+            text = "".join(source) if isinstance(source, list) else str(source)
+            lines |= {_normal(line) for line in text.splitlines()[:10_000]}
+    return lines - {""}
+
+
+def find_leaks(folder: Path, source_notebooks: list[Path], *, solutions: bool = True,
+               own: set[str] = frozenset()) -> list[Leak]:
     """Leaks in every file under ``folder``: nbgrader markers, and any secret line of the sources.
 
-    ``solutions=False`` for feedback, where a student's own answer may rightly equal a solution line.
+    ``solutions=False`` for feedback, where a student's own answer may rightly equal a solution line. ``own``
+    (``own_text``) are the lines the student wrote: a marker, secret line or key found only in those is theirs.
     """
     secrets = set().union(*(secret_lines(s, solutions=solutions) for s in source_notebooks)) if source_notebooks \
         else set()
@@ -127,10 +146,13 @@ def find_leaks(folder: Path, source_notebooks: list[Path], *, solutions: bool = 
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and not p.is_symlink()):
         text = _text(path)
         normal = {_normal(line) for line in text.splitlines()}
-        leaks += [Leak(path, f"nbgrader marker {marker!r}") for marker in MARKERS if marker in text]
-        lines = sorted(secrets & normal)
+        theirs = [line for line in text.splitlines() if _normal(line) not in own] if own else text.splitlines()
+        leaks += [Leak(path, f"nbgrader marker {marker!r}") for marker in MARKERS
+                  if any(marker in line for line in theirs)]
+        lines = sorted((secrets & normal) - own)
         leaks += [Leak(path, f"secret line {line!r}") for line in lines]
         seen = _seen(path, text if path.suffix != ".ipynb" else path.read_text("utf-8", "replace"))
+        written = set(keys_in("\n".join(own), keys)) if own else set()
         leaks += [Leak(path, f"answer key {key!r}") for key in keys_in(seen, keys)
-                  if not any(_compact(line) == key for line in lines)]
+                  if not any(_compact(line) == key for line in lines) and key not in written]
     return leaks

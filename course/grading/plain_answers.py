@@ -13,9 +13,10 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["NOT_PLAIN", "AnswerCell", "Marker", "answer_names", "read_answer_cell", "read_answers"]
+__all__ = ["MAX_ANSWER", "NOT_PLAIN", "AnswerCell", "Marker", "answer_names", "read_answer_cell", "read_answers"]
 
 UNREADABLE = (ValueError, TypeError, SyntaxError, MemoryError, RecursionError)
+MAX_ANSWER = 100_000  # characters of one answer cell: far past any answer, short of a 200 MB paste
 
 
 class Marker(str):
@@ -69,6 +70,9 @@ def read_answer_cell(source: str, names: Iterable[str] | None = None) -> AnswerC
     """Read one answer cell; ``names`` are the answers it may set (any simple name when None)."""
     allowed = set(names) if names is not None else None
     cell = AnswerCell()
+    if len(source) > MAX_ANSWER:
+        cell.syntax_error = f"size past the limit ({len(source):,} characters; at most {MAX_ANSWER:,})"
+        return cell
     python = _python(source)
     try:
         tree = ast.parse(python)
@@ -118,7 +122,7 @@ def read_answers(sources: Iterable[str], names: Iterable[str] | None = None) -> 
 def _names_in_text(source: str) -> list[str]:
     import re
 
-    return re.findall(r"^\s*([A-Za-z_]\w*)\s*=(?!=)", source, flags=re.MULTILINE)
+    return re.findall(r"^\s*([A-Za-z_]\w*)\s*=(?!=)", source[:MAX_ANSWER], flags=re.MULTILINE)
 
 
 def answer_names(stub: str) -> set[str]:

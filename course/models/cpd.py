@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from course import keys
 from course.content import Record
+from course.models.standards import standards_served
 from course.progress import Attempt, Progress, Reflection
 
 __all__ = ["ACCOUNT_MODULE", "CODE_THEMES", "COURSE_TITLE", "ESTIMATE_METHOD", "NMC_LOG_FIELDS", "CpdLogEntry",
@@ -392,7 +393,16 @@ def build_cpd_record(progress: Progress, content: Mapping, *, account: Reflectiv
         estimated_minutes=estimate_minutes(stamps),
         skipped_reflections=tuple(progress.skipped_reflections()),
         planned_minutes=sum(m.minutes for m in content["modules"] if m.id in worked),
-        code_sections=code_sections(content))
+        code_sections=code_sections(content),
+        standards=completed_standards(progress, content))
+
+
+def completed_standards(progress: Progress, content: Mapping) -> tuple[tuple[str, str], ...]:
+    """For each module completed (its closing reflection saved, or skipped by choice), the NMC standards its
+    learning outcomes serve, as (module, standards) in course order."""
+    closed = {r.module for r in progress.reflections() + progress.skipped_reflections()}
+    return tuple((f"{m.id} {m.title}", "; ".join(s.label for s in standards_served(m.id, content)))
+                 for m in content["modules"] if m.id in closed)
 
 
 def code_sections(content: Mapping) -> dict[str, str]:

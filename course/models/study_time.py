@@ -207,6 +207,7 @@ ACTIVITIES: dict[str, Callable[..., ActivityTime]] = {
     "cpd_record": _stated(ACCOUNT, "the CPD reflective account to fill in"),
     "reference_list": _stated(LOOKUP, "references (optional)"),
     "glossary": _stated(LOOKUP, "the glossary (optional)"),
+    "standards_mapping": _stated(LOOKUP, "the professional standards the module serves (optional)"),
 }
 
 

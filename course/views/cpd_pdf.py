@@ -24,6 +24,11 @@ LOG_NOTE = ("The NMC asks for these details of each CPD activity (NMC revalidati
             "alone does not.")
 
 
+STANDARDS_NOTE = ("The course maps each module's learning outcomes to the NMC standards of proficiency they serve "
+                  "(course standards). A module counts as completed when its closing reflection is saved or skipped.")
+NO_STANDARDS = "No module completed yet: a module counts once its closing reflection is saved or skipped."
+
+
 class CpdExportError(RuntimeError):
     """The PDF could not be made or written; the message says where and why, and that any earlier copy is kept."""
 
@@ -83,6 +88,7 @@ def record_fields(record: CpdRecord) -> dict:
         "log": [list(row) for row in record.log.rows()],
         "sessions": [[when(s.day), hours_text(s.hours), s.facilitator.strip(), s.module] for s in account.sessions],
         "standards": [list(row) for row in record.standards],
+        "standards_note": STANDARDS_NOTE if record.standards else NO_STANDARDS,
         "time": [line for line in (record.time_text, ESTIMATE_METHOD, record.planned_text) if line],
         "modules": _modules(record),
         "across": across,

@@ -74,8 +74,9 @@ def install_software(s: dict) -> None:
         dist.mkdir(exist_ok=True)
         shutil.copy2(wheel, dist / wheel.name)
         quietly(*pip, "install", "--force-reinstall", "--no-deps", str(dist / wheel.name))
-        # Its dependencies when new, with the learn extra (Voilà) so LEARNER_MODE can be switched on later.
-        quietly(*pip, "install", f"{dist / wheel.name}[learn]")
+        # Its dependencies when new, with the learn extra (Voilà) so LEARNER_MODE can be switched on later, and the lti
+        # extra (signed tokens) so AUTHENTICATOR = "lti" can be.
+        quietly(*pip, "install", f"{dist / wheel.name}[learn,lti]")
     # Learners get these copied into their home on first start; not secret, so readable by all.
     copy_tree(REPO / "notebooks", install_dir / "notebooks", mode=0o755)
     content_needs_copy = subprocess.run(

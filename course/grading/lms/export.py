@@ -9,7 +9,13 @@ writes ``--format csv`` (one row per gradebook student, one column per item) or 
 - students in the gradebook but not the roster, and roster students with no submission, are returned by name
   for the command to list (the latter get an empty grade, never zero);
 - a platform that needs its id for the assignment (Canvas, Blackboard) and cannot find it in the roster or in
-  ``platform_id`` gets a message saying where to find it.
+  ``platform_id`` gets a message saying where to find it;
+- a gradebook student whose id breaks the course's rule (``identity``; a NUL byte, markup) is left out and named.
+
+Every field a student can influence (names, messages) is written through ``platforms.safe_text``, so a
+spreadsheet never runs it as a formula and no tab or line break splits a row; ids and the platform's
+identifiers are written exactly, as the platform matches on them, and are safe because the id rule and
+``course roster import`` refuse any that start like a formula.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pathlib import Path
 from course.files import write_atomically
 from course.grading.cohort import require_assignment
 from course.grading.course_folder import CourseFolders
+from course.grading.identity import bad_id, shown
 from course.grading.lms.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file, safe_text
 from course.grading.nbgrader_run import GradingError
 
@@ -175,6 +182,8 @@ def export_grades(assignment: str, root: Path | str, out: Path | str | None = No
     if fmt not in FORMATS:
         raise GradingError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     items, grades = cohort_grades(root, assignment)
+    set_aside = [g for g in grades if bad_id(g.student_id)]
+    grades = [g for g in grades if not bad_id(g.student_id)]
     roster = load_roster(root) if fmt != "csv" else None
     if fmt != "csv" and roster is None:
         raise GradingError(f"no {ROSTER_FILE} in {root}: download the participant list from {fmt.capitalize()} and "
@@ -207,6 +216,9 @@ def export_grades(assignment: str, root: Path | str, out: Path | str | None = No
                          if m.student_id not in by_id or not by_id[m.student_id].submitted]
         rows = len(members)
         warnings = _points_warning(fmt, column, assignment, max_score)
+    warnings += [f"gradebook student {shown(repr(g.student_id))} left out: {bad_id(g.student_id)} (added to the "
+                 "gradebook outside the course's checks; remove it with `nbgrader db student remove`)"
+                 for g in set_aside]
     write_atomically(out, data)
     left_empty = [f"{g.name} ({g.student_id})" for g in exported if g.unmarked]
     return ExportResult(out, rows, not_in_roster, no_submission, left_empty, warnings)

@@ -36,8 +36,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from course.grading.identity import bad_id, clean_name
 
 __all__ = ["PLATFORMS", "Column", "Member", "PlatformGrade", "RosterFileError", "decode_rows", "detect_platform",
            "grade_text", "moodle_identifier", "platform_file", "read_members", "safe_text"]
@@ -51,8 +54,8 @@ CANVAS_TOTALS = re.compile(r"Current Score|Current Points|Current Grade|Final Sc
 CANVAS_TEST_STUDENT = "Student, Test"
 BLACKBOARD_COLUMN = re.compile(r"^(.*?)\s*(?:\[Total Pts:\s*([\d.]+)[^\]]*\])?\s*\|(\d+)$")
 MOODLE_ID_COLUMNS = ("Username", "Email address", "ID number")
+NAME_FIELDS = {"Student", "Section"}  # shown, not matched on: guarded with safe_text when written
 MOODLE_GRADE_COLUMN = re.compile(r"^(?:[^:]+:\s*)?(.*?)\s*\((?:Real|Percentage|Letter)\)$")
-NOT_AN_ID = re.compile(r"[/\\\s]|^\.")
 
 
 class RosterFileError(ValueError):
@@ -162,6 +165,22 @@ def _columns(platform: str, header: list[str], rows: list[list[str]]) -> list[Co
     return [Column(m.group(1)) for h in header if (m := MOODLE_GRADE_COLUMN.match(h.strip()))]
 
 
+def _identity_problem(id_column: str, student_id: str, who: str, identity: dict[str, str],
+                      seen: dict[str, int]) -> str | None:
+    """What is wrong with a row's id or platform identifiers (``identity``: the one rule for ids; an identifier
+    is written exactly in exports, so one that starts like a formula is refused here), or None."""
+    if not student_id:
+        return f"{who} has no {id_column}"
+    if (reason := bad_id(student_id)) is not None:
+        return f"{id_column} of {who} cannot be an nbgrader student id: {reason}"
+    if formula := [k for k, v in identity.items() if formula_like(v) and k not in NAME_FIELDS]:
+        return (f"{formula[0]} of {who} starts like a spreadsheet formula ({identity[formula[0]][:1]!r}); an "
+                "identifier must stay exact, so fix it in the platform")
+    if student_id in seen:
+        return f"{id_column} {student_id!r} of {who} is already on row {seen[student_id]}"
+    return None
+
+
 @dataclass(frozen=True)
 class _Table:
     """A participant file's header, to read a row's cells by column name (the first column of a name wins)."""
@@ -231,17 +250,6 @@ def _header(data: bytes, platform: str | None, id_column: str | None) -> tuple[l
     return rows, platform, id_column
 
 
-def _id_problem(student_id: str, who: str, id_column: str, seen: dict[str, int]) -> str | None:
-    if not student_id:
-        return f"{who} has no {id_column}"
-    if NOT_AN_ID.search(student_id):
-        return (f"{id_column} {student_id!r} of {who} cannot be an nbgrader student id "
-                "(no spaces, slashes or leading dot)")
-    if student_id in seen:
-        return f"{id_column} {student_id!r} of {who} is already on row {seen[student_id]}"
-    return None
-
-
 def read_members(data: bytes, platform: str | None = None, id_column: str | None = None
                  ) -> tuple[str, str, list[Member], list[Column]]:
     """(platform, id column, members, grade columns) from a participant file; RosterFileError lists every bad row.
@@ -260,10 +268,11 @@ def read_members(data: bytes, platform: str | None = None, id_column: str | None
                             "a comma that is not in quotes?)")
             continue
         first, last, email, identity = found
+        first, last, email = clean_name(first), clean_name(last), clean_name(email)
+        identity = {k: clean_name(v) for k, v in identity.items()}
         student_id = table.cell(row, id_column)
         who = " ".join(p for p in (first, last) if p) or "a student with no name"
-        problem = _id_problem(student_id, who, id_column, seen)
-        if problem:
+        if problem := _identity_problem(id_column, student_id, who, identity, seen):
             problems.append(f"row {number}: {problem}")
         else:
             seen[student_id] = number
@@ -281,10 +290,20 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(text: str) -> str:
-    """A name as a spreadsheet shows it but never runs it: one starting like a formula gets a leading apostrophe
-    (OWASP's advice on CSV injection; Canvas's exporter guards names starting with "=" the same way in
-    ``student_name``). Used only for names, which no importer matches on."""
+    """A name or message as a spreadsheet shows it but never runs it (CWE-1236): control characters dropped
+    (a tab or line break becomes a space, so no row breaks), and one starting like a formula (``= + - @``) gets
+    a leading apostrophe (OWASP's advice on CSV injection; Canvas's exporter guards names the same way in
+    ``student_name``). Used for every field a student can influence except the identifiers the platform
+    matches on, which must stay exact: those are checked at ``course roster import`` instead (an id by
+    ``identity.bad_id``, a platform identifier may not start like a formula), so they are safe as they are."""
+    text = "".join(" " if char in "\t\n\r\v\f" else char for char in str(text))
+    text = "".join(char for char in text if unicodedata.category(char)[0] != "C").strip()
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (an identifier like this is refused at import)."""
+    return text.startswith(FORMULA_START)
 
 
 def grade_text(grade: float | None) -> str:
@@ -301,9 +320,10 @@ def _canvas(title: str, column_id: str, points: float, grades: Sequence[Platform
     writer.writerow(["    Points Possible", "", "", "", "", grade_text(points)])
     for g in grades:
         who = g.member.platform
-        writer.writerow([who.get("Student") or ", ".join(p for p in (g.member.last_name, g.member.first_name) if p),
+        writer.writerow([safe_text(who.get("Student") or ", ".join(p for p in (g.member.last_name,
+                                                                              g.member.first_name) if p)),
                          who.get("ID", ""), who.get("SIS User ID", ""), who.get("SIS Login ID", ""),
-                         who.get("Section", ""), grade_text(g.grade)])
+                         safe_text(who.get("Section", "")), grade_text(g.grade)])
     return out.getvalue().encode("utf-8")
 
 
@@ -324,7 +344,7 @@ def _moodle(title: str, grades: Sequence[PlatformGrade]) -> bytes:
     for g in grades:
         value = g.member.platform.get(identifier) or (g.member.email if identifier == "Email address" else "")
         writer.writerow([value, safe_text(g.member.first_name), safe_text(g.member.last_name), grade_text(g.grade),
-                         g.feedback])
+                         safe_text(g.feedback)])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 

@@ -15,6 +15,9 @@ import stat
 
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
+from nbgrader.utils import get_username
+
+from course.grading.identity import bad_id
 
 __all__ = ["PrivateSubmit", "RecordingCollect"]
 
@@ -24,6 +27,12 @@ FILE_MODE = stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH
 
 class PrivateSubmit(ExchangeSubmit):
     """Submit as nbgrader does, then close the submission's folder to everyone but its student and the graders."""
+
+    def init_dest(self):
+        student = get_username() if self.coursedir.student_id == "*" else self.coursedir.student_id
+        if (reason := bad_id(student)) is not None:
+            self.fail(f"cannot submit as this student: {reason}")
+        super().init_dest()
 
     def copy_files(self):
         super().copy_files()

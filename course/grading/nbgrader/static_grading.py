@@ -30,7 +30,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
 from course.grading.cells import grade_id
 from course.grading.course_folder import ReleasedCell, released_cells
-from course.grading.inspection import allowed_answer_names, extra_files, inspect_notebook
+from course.grading.identity import bad_id, shown
+from course.grading.inspection import allowed_answer_names, extra_files, inspect_notebook, too_many_cells
 from course.grading.plain_answers import read_answer_cell
 
 __all__ = ["GradeLiterals", "InspectSubmission", "SaveScores", "pinned_cells", "run_trusted_cell"]
@@ -78,6 +79,10 @@ class InspectSubmission(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources):
         meta = resources["nbgrader"]
         cells = _cells(resources, keep=True)
+        if (reason := bad_id(meta["student"])) is not None:  # plain `nbgrader autograde`; the course's skips it
+            raise ValueError(f"a submission folder named {reason}: not graded (no graded copy, no feedback)")
+        if (many := too_many_cells(len(nb.cells), cells)) is not None:
+            raise ValueError(f"student {shown(repr(meta['student']))}: {meta['notebook']}.ipynb {many}; not graded")
         problems = inspect_notebook(meta["notebook"], nb, cells)
         folder = resources.get("metadata", {}).get("path")
         if folder:
@@ -85,7 +90,7 @@ class InspectSubmission(NbGraderPreprocessor):
                          for name in extra_files(Path(folder), [meta["notebook"]])
                          if not name.endswith(".ipynb")]
         if problems:
-            self.log.warning("student %r: %s", meta["student"], "; ".join(problems))
+            self.log.warning("student %s: %s", shown(repr(meta["student"])), shown("; ".join(problems)))
         known = {c.name for c in cells}
         for cell in nb.cells:
             if grade_id(cell) not in known:

@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from course.grading.answer_reading import NO_ANSWER, NOT_PLAIN, Marker
+from course.grading.answer_reading import NO_ANSWER, NOT_PLAIN, Marker, short_repr
+from course.grading.identity import shown
 
 __all__ = ["CohortReport", "Distribution", "Item", "ItemStats", "ManualItem", "Student", "StudentRow", "analyse",
            "show"]
@@ -179,7 +180,7 @@ class CohortReport:
             common = (f"most common wrong answer {stats.wrong_answers[0][0]} ({stats.wrong_answers[0][1]})"
                       if stats.wrong_answers else "no wrong answers")
             lines.append(f"  {stats.item.name}: difficulty {stats.difficulty_text}; {common}")
-        return "\n".join(lines)
+        return "\n".join(shown(line) for line in lines)  # ids and answers are a student's: no terminal escapes
 
 
 # ------------------------------------------------------------------------------------------ pure computation
@@ -189,8 +190,8 @@ def show(value: object) -> str:
     if isinstance(value, Marker):
         return repr(value)
     if isinstance(value, tuple):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    return repr(value)
+        return short_repr(list(value))
+    return short_repr(value)
 
 
 def _answer(student: Student, item: Item) -> object:

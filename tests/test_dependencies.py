@@ -43,7 +43,8 @@ def imported_packages(package: Path = PACKAGE) -> dict[str, set[str]]:
 
 def declared(pyproject: Path = REPO / "pyproject.toml") -> set[str]:
     project = tomllib.loads(pyproject.read_text())["project"]
-    lines = [*project["dependencies"], *project.get("optional-dependencies", {}).get("learn", [])]
+    extras = project.get("optional-dependencies", {})
+    lines = [*project["dependencies"], *(line for name, group in extras.items() if name != "test" for line in group)]
     return {_normalise(re.match(r"[A-Za-z0-9_.-]+", line).group(0)) for line in lines}
 
 
@@ -52,7 +53,7 @@ def undeclared(package: Path = PACKAGE, pyproject: Path = REPO / "pyproject.toml
     wanted = declared(pyproject)
     problems = []
     for module, files in sorted(imported_packages(package).items()):
-        owners = {_normalise(d) for d in distributions.get(module, [])}
+        owners = {_normalise(d) for d in distributions.get(module, [])} or {_normalise(module)}
         if not owners & wanted:
             problems.append(f"{module} (from {', '.join(sorted(owners)) or 'no installed distribution'}), "
                             f"imported by {', '.join(sorted(files))}, is not in pyproject.toml's dependencies")

@@ -20,7 +20,7 @@ DOCS = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").gl
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```", re.M | re.S)
 SHELL = {"bash", "sh", "shell", "console"}
 SPAN = re.compile(r"`([^`\n]+)`")
-NAME = re.compile(r"\bcourse(?:\.[A-Za-z_]\w*)+")
+NAME = re.compile(r"(?<![\w/@.-])course(?:\.[A-Za-z_]\w*)+")
 COMMAND = re.compile(r"(?:^|[\s/(;&|])(course|make|nbgrader)\s+([^#\n`]*)")
 WORD = re.compile(r"^[a-z][a-z0-9_-]*$")
 

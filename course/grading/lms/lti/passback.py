@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from course.files import write_atomically
 from course.grading.course_folder import require_gradebook
 from course.grading.lms.export import _refuse_unmarked, cohort_grades
 from course.grading.lms.lti.launch import account_name, role_name
 from course.grading.lms.lti.registration import LTIError, Registration
 from course.grading.lms.lti.services import PlatformServices
 from course.grading.nbgrader_run import GradingError
-from course.files import write_atomically
 
 __all__ = ["LTI_ROSTER_FILE", "Sent", "passback", "sync_roster"]
 

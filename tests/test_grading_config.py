@@ -135,7 +135,8 @@ def test_the_whole_cycle_on_a_postgresql_gradebook_set_outside_the_course(postgr
     student = getpass.getuser()
     with Gradebook(postgresql) as gb:
         submission = gb.find_submission(ASSIGNMENT, student)
-        assert submission.code_score == 18, "the good student's autograded score is not in PostgreSQL"
+        assert submission.code_score == submission.max_code_score > 0, \
+            "the good student's autograded score is not in PostgreSQL"
         assert [s.id for s in gb.students] == [student], "the build's self-check wrote to the course's gradebook"
     assert not list(course.rglob("*.db")), "a SQLite gradebook appeared in the course folder"
     folders = CourseFolders(course)

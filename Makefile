@@ -16,7 +16,7 @@ GRADE_ARGS ?=
 QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help learn lab grade test lint pytest browser sandbox hub-deps lrs hub hub-stop hub-clean validate bench clean
+.PHONY: help learn lab grade test lint pytest browser sandbox hub-deps lrs hub hub-stop hub-clean k8s-config validate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -101,6 +101,14 @@ hub-stop: ## Stop the hub and every server it started
 
 hub-clean: ## Stop the hub, remove its demo accounts and every folder it made
 	python3 hub/course_hub.py clean
+
+# The Kubernetes image's settings, generated from course.deployment (the one-server hub writes the same at install).
+K8S_IMAGE ?= hub/k8s/image
+k8s-config: ## Write the Kubernetes image's Jupyter and nbgrader settings (hub/k8s/image) from course.deployment
+	python3 -m course.deployment --everyone $(K8S_IMAGE)/jupyter --graders $(K8S_IMAGE)/graders \
+	  --lab-settings $(K8S_IMAGE)/lab-settings --exchange-root /srv/nbgrader/exchange --course-id secure-attachment \
+	  --gradebook-url-variable NBGRADER_DB_URL --course-root /home/jovyan/course \
+	  --notebooks-script $(K8S_IMAGE)/copy-notebooks.sh --notebooks-from /opt/secure-attachment/notebooks
 
 lint: $(VENV)/.installed-test ## Run ruff over the Python code
 	$(BIN)/ruff check course tests benchmarks hub

@@ -71,9 +71,9 @@ c.Autograde.autograde_preprocessors = [
 # where bubblewrap cannot run, never running a submission unsandboxed.
 c.ShowStudentOutputs.enabled = False
 
-# Students' Validate button (and the sandbox, when on) run notebooks in a kernel.
-# A cell that runs longer than this many seconds (an infinite loop, say) is stopped and the kernel interrupted,
-# so one submission cannot stall the cohort; the rest of the notebook still runs and is graded.
+# Only students' Validate button runs a notebook with nbgrader's Execute; grading never does (Execute is not in the
+# autograde preprocessors above; the sandbox has its own limit, ShowStudentOutputs.cell_timeout). A cell that runs
+# longer than this many seconds (an infinite loop, say) is stopped and the kernel interrupted, so Validate answers.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 # Give a slow machine one retry before calling a notebook ungradeable.

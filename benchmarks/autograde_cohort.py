@@ -31,7 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from course.grading.build import copy_course  # noqa: E402
-from course.grading.nbgrader_run import db_url, nbgrader  # noqa: E402
+from course.grading.course_folder import gradebook_url  # noqa: E402
+from course.grading.nbgrader_run import nbgrader  # noqa: E402
 from course.grading.regions import SOLUTION, region_lines  # noqa: E402
 
 STOCK = """
@@ -77,7 +78,7 @@ def cohort(release, source, size: int) -> dict[str, object]:
 
 
 def grades(root: Path, assignment: str) -> dict[tuple[str, str], float | None]:
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return {(s.student.id, g.name): g.auto_score for s in gb.assignment_submissions(assignment)
                 for nb in s.notebooks for g in nb.grades}
 

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from course.platform_commands import add_platform_commands
+
 __all__ = ["main", "build_parser"]
 
 COURSE_HELP = ("the course folder, with nbgrader_config.py (default: this folder or the nearest one above it, as git "
@@ -123,6 +125,7 @@ def _autograde(args: argparse.Namespace) -> int:
 def _feedback(args: argparse.Namespace) -> int:
     import shutil
 
+    from course.grading.course_folder import CourseFolders
     from course.grading.feedback import generate_feedback
     from course.grading.identity import shown
     from course.grading.leaks import find_leaks, own_text
@@ -131,88 +134,21 @@ def _feedback(args: argparse.Namespace) -> int:
     result = generate_feedback(args.assignment, course)
     if result.returncode != 0:  # nbgrader went on with the others; what it made is still checked below
         print(shown(result.stdout[-3000:], lines=True), file=sys.stderr)
-    sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
+    folders = CourseFolders(course)
+    sources = sorted(folders.source(args.assignment).glob("*.ipynb"))
     withheld = []
-    for folder in sorted((course / "feedback").glob(f"*/{args.assignment}")):
-        own = own_text(course / "submitted" / folder.parent.name / args.assignment)
+    for folder in sorted(folders.feedback_folders(args.assignment)):
+        own = own_text(folders.submitted(folder.parent.name, args.assignment))
         leaks = find_leaks(folder, sources, solutions=False, own=own)
         if leaks:  # that student's feedback is removed, so release_feedback cannot return it; the rest go
             shutil.rmtree(folder)
             withheld.append(folder.parent.name)
             print(shown(f"Feedback for {folder.parent.name} WITHHELD (deleted; it is not safe to return):\n"
                         + "\n".join(f"  - {leak}" for leak in leaks[:5]), lines=True), file=sys.stderr)
-    print(f"Feedback for {args.assignment} is in feedback/ and shows no hidden test, mark scheme or key"
+    print(f"Feedback for {args.assignment} is in {folders.feedback()} and shows no hidden test, mark scheme or key"
           + (f" (except {len(withheld)} student(s) withheld above: {shown(', '.join(withheld))})" if withheld else "")
           + f". Return it with: nbgrader release_feedback {args.assignment}")
     return 1 if withheld or result.returncode != 0 else 0
-
-
-def _export(args: argparse.Namespace) -> int:
-    from course.grading.lms.export import export_grades
-    from course.grading.trainer_commands import demo_export_name, refuse_before_autograde
-
-    refuse_before_autograde(args.assignment, Path(args.course), "exported")
-    output = args.output or demo_export_name(args.assignment, Path(args.course), args.format)
-    result = export_grades(args.assignment, args.course, output, args.format, args.allow_unmarked,
-                           args.platform_id)
-    if output and not args.output:
-        print("DEMO course: these are demo grades, never to be uploaded as real ones.")
-    print(f"Grades for {args.assignment} ({args.format}, {result.rows} student(s)) written to {result.path}")
-    for names, what in ((result.left_empty, "awaiting your mark (grade left empty, not zero)"),
-                        (result.no_submission, "with no submission (grade left empty, not zero)"),
-                        (result.not_in_roster, "in the gradebook but not in the roster (not in the file)")):
-        if names:
-            print(f"{len(names)} student(s) {what}:\n" + "\n".join(f"  - {name}" for name in names))
-    for warning in result.warnings:
-        print(f"Check: {warning}")
-    return 0
-
-
-def _roster(args: argparse.Namespace) -> int:
-    from course.grading.lms.platforms import RosterFileError
-    from course.grading.lms.roster import import_roster
-
-    try:
-        done = import_roster(args.course, args.file, args.format, args.id_column)
-    except RosterFileError as error:
-        print(f"Nothing imported from {args.file}: {len(error.problems)} problem(s):", file=sys.stderr)
-        print("\n".join(f"  - {problem}" for problem in error.problems), file=sys.stderr)
-        return 1
-    roster = done.roster
-    print(f"{len(roster.members)} student(s) from {roster.platform.capitalize()} ({args.file}), nbgrader ids from "
-          f"{roster.id_column!r}: {len(done.added)} added to the gradebook, {len(done.updated)} already there "
-          f"(names and emails updated). Roster written to {done.path}")
-    if roster.columns:
-        print("Grade columns found: " + "; ".join(f"{c.title}" + (f" (id {c.id})" if c.id else "")
-                                                  for c in roster.columns))
-    return 0
-
-
-def _roster_sync(args: argparse.Namespace) -> int:
-    from course.grading.lms.lti.passback import LTI_ROSTER_FILE, sync_roster
-    from course.grading.lms.lti.registration import load_registration
-
-    added, updated = sync_roster(args.course, load_registration(args.lti), args.context)
-    print(f"{len(added) + len(updated)} student(s) from the platform's class list: {len(added)} added to the "
-          f"gradebook, {len(updated)} already there (names updated). Written to {LTI_ROSTER_FILE}.")
-    return 0
-
-
-def _passback(args: argparse.Namespace) -> int:
-    from course.grading.lms.lti.passback import passback
-    from course.grading.lms.lti.registration import load_registration
-
-    done, created = passback(args.assignment, args.course, load_registration(args.lti), args.allow_unmarked,
-                             args.context)
-    print(f"{args.assignment}: the platform's grade column was {'created' if created else 'found'}.")
-    for sent in done:
-        score = "" if sent.score is None else f" {sent.score:g}"
-        print(f"  - {sent.name} ({sent.student_id}):{score} {sent.outcome}")
-    failed = [s for s in done if s.outcome.startswith("NOT SENT")]
-    print(f"{sum(s.outcome.startswith('sent') for s in done)} sent, {len(failed)} refused by the platform, "
-          f"{sum(s.outcome.startswith('unchanged') for s in done)} unchanged, "
-          f"{sum(s.outcome.startswith('not sent') for s in done)} not sent.")
-    return 1 if failed else 0
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -225,18 +161,21 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _leak_check(args: argparse.Namespace) -> int:
-    from course.grading.course_folder import exchange_folder
+    from course.grading.course_folder import CourseFolders, exchange_folder
     from course.grading.leaks import find_leaks
 
-    course = Path(args.course)
-    sources = sorted((course / "assignments" / args.assignment).glob("*.ipynb"))
-    exchange = exchange_folder(course)
-    released = [course / "release" / args.assignment]
+    course = CourseFolders(args.course)
+    sources = sorted(course.source(args.assignment).glob("*.ipynb"))
+    exchange = exchange_folder(course.root)
+    # What students receive: the release (solutions must not be there), and feedback (which shows their answers).
+    with_answers = [course.release(args.assignment)]
+    feedback = course.feedback_folders(args.assignment)
     if exchange is not None:
-        released += [exchange / "outbound" / args.assignment, *(exchange / "feedback").glob("*")]
-    folders = released + list((course / "feedback").glob(f"*/{args.assignment}"))
+        with_answers.append(exchange / "outbound" / args.assignment)
+        feedback += [*(exchange / "feedback").glob("*")]
+    folders = with_answers + feedback
     leaks = [leak for folder in folders if folder.exists()
-             for leak in find_leaks(folder, sources, solutions=folder.parent.name in {"release", "outbound"})]
+             for leak in find_leaks(folder, sources, solutions=folder in with_answers)]
     for leak in leaks:
         print(f"  - {leak}", file=sys.stderr)
     print(f"{len(leaks)} leak(s) in {len([f for f in folders if f.exists()])} folder(s) students receive.")
@@ -251,18 +190,8 @@ def _add_assignment_command(commands, name: str, func, help: str, description: s
     return command
 
 
-def _lti_options(command, course: bool = True) -> None:
-    command.add_argument("--lti", help="the hub's LTI registration (default: COURSE_LTI, set in the formgrader)")
-    command.add_argument("--context", help="the platform's course context id, when launches came from several")
-    if course:
-        command.add_argument("--course", default=".", help="the course folder, with nbgrader_config.py "
-                             "(default: .)")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="course", description="Trainer tools for the Secure Attachment course.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _add_content_commands(commands) -> None:
+    """`course validate` and `course times`: checks of the content and the modules' stated times."""
     validate = commands.add_parser(
         "validate", help="check the content files and list every problem",
         description="Check every data file against its schema and the course's rules, and every notebook's "
@@ -278,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
     times.add_argument("--notebooks", help="the modules' notebooks folder (default: the checkout's notebooks/)")
     times.add_argument("--verbose", "-v", action="store_true", help="show what each module's time is made of")
     times.set_defaults(func=_times)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course", description="Trainer tools for the Secure Attachment course.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_content_commands(commands)
     standards = commands.add_parser(
         "standards", help="list the NMC standards each module's learning outcomes serve",
         description="Print, for each module, the NMC standards of proficiency (Future nurse 2018, midwives 2019, "
@@ -306,53 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_assignment_command(
         commands, "feedback", _feedback, "generate feedback that hides hidden tests and mark schemes",
         "Run nbgrader generate_feedback, then check no feedback file shows a hidden test or mark scheme.")
-    export = _add_assignment_command(
-        commands, "export", _export, "export grades for Canvas, Moodle, Blackboard or as CSV",
-        "Write the grades in the file your learning platform imports (--format canvas|moodle|blackboard, for the "
-        "students of the roster from `course roster import`), or as CSV with each item's score (--format csv). "
-        "Refuses while written answers await your mark, unless --allow-unmarked (then those grades are left "
-        "empty, never zero). Lists by name everyone not in the file or with no submission.")
-    export.add_argument("--format", "-f", choices=("csv", "canvas", "moodle", "blackboard"), default="csv",
-                        help="the file's layout (default: csv)")
-    export.add_argument("--output", "-o", help="the file to write (default: exports/ASSIGNMENT-FORMAT.csv, "
-                        ".xls for Blackboard)")
-    export.add_argument("--allow-unmarked", action="store_true",
-                        help="export even while written answers await a mark: those grades are left empty")
-    export.add_argument("--platform-id", help="the Canvas assignment id or Blackboard Column ID, when the roster "
-                        "does not have it")
-    roster = commands.add_parser(
-        "roster", help="import the participant list from Canvas, Moodle or Blackboard, or sync it over LTI",
-        description="Keep which platform user each nbgrader student is, for `course export` (import a file) or "
-                    "`course passback` (sync from the platform over LTI 1.3).")
-    roster_commands = roster.add_subparsers(dest="roster_command", required=True, metavar="SUBCOMMAND")
-    roster_import = roster_commands.add_parser(
-        "import", help="import a Canvas gradebook export, Moodle participants download or Blackboard Grade Centre "
-                       "download",
-        description="Read the file (the platform is found from its header), check every row, then add missing "
-                    "students to the gradebook with their names and emails and write roster.json. A file with any "
-                    "bad row imports nothing and lists each problem with its row number.")
-    roster_import.add_argument("file", help="the file downloaded from the platform")
-    roster_import.add_argument("--format", choices=("canvas", "moodle", "blackboard"),
-                               help="the platform, when its header is not recognised")
-    roster_import.add_argument("--id-column", help="the column holding each student's nbgrader id (default: SIS "
-                               "Login ID for Canvas, Username for Moodle and Blackboard)")
-    roster_import.add_argument("--course", help=COURSE_HELP)
-    roster_import.set_defaults(func=_roster)
-    sync = roster_commands.add_parser(
-        "sync", help="read the class list from the platform (LTI 1.3 Names and Roles) into the gradebook",
-        description="For a course launched from the platform over LTI 1.3 (docs/lti.md): read the platform's "
-                    "class list and add its learners to the gradebook with their names, under their hub accounts.")
-    _lti_options(sync)
-    sync.set_defaults(func=_roster_sync)
-    passback = _add_assignment_command(
-        commands, "passback", _passback, "send grades to the platform's gradebook (LTI 1.3 grade services)",
-        "Find or create the platform's grade column for the assignment and send each student's grade, with the "
-        "rules of `course export`: refuses while written answers await your mark unless --allow-unmarked (those "
-        "grades are then not sent, never zero); nothing for a student with no submission; a re-run sends only "
-        "grades that changed. Lists what was sent for each student and what the platform answered.")
-    passback.add_argument("--allow-unmarked", action="store_true",
-                          help="send the grades that are final even while other written answers await a mark")
-    _lti_options(passback, course=False)
+    add_platform_commands(commands, _add_assignment_command, COURSE_HELP)
     report = _add_assignment_command(
         commands, "report", _report, "write a cohort report: score distribution, item statistics, wrong answers",
         "Read the gradebook and the students' answers in the autograded copies (never run) and write an HTML "

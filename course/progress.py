@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from course.files import write_atomically
 
 __all__ = ["SCHEMA_VERSION", "Attempt", "CorruptProgressWarning", "NewerProgressError", "Progress", "Reflection",
            "course_home", "learner_progress", "write_atomically"]
@@ -305,21 +306,3 @@ class Progress:
 def learner_progress() -> Progress:
     """The progress file of whoever is running the course, at ``course_home()`` as it is now."""
     return Progress(course_home())
-
-
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then replace it, so a reader never sees half a file and a
-    failed write leaves any earlier copy as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise

@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from course_hub import SYSTEM_PATH, graders_config_dir, load_settings, venv_dir  # noqa: E402
 from learner_limits import limited_command  # noqa: E402
+from serving.common import SYSTEM_PATH, graders_config_dir, load_settings, venv_dir  # noqa: E402
+
+from course.deployment import copy_notebooks_command  # noqa: E402
 
 c = get_config()  # noqa: F821
 s = load_settings()
@@ -109,10 +111,8 @@ def give_notebooks(spawner):
     except KeyError:
         raise RuntimeError(f"{name} has no Unix account on this server; ask a trainer to run "
                            f"'python3 hub/course_hub.py add-learner {name}'") from None
-    folder = f"~/{s['NOTEBOOK_FOLDER']}"
-    script = f'mkdir -p {folder} && cp -r -n "$1"/. {folder}/ && chmod 700 ~'
-    subprocess.run([RUNUSER, "-u", name, "--", "/bin/sh", "-c", script, "sh", str(INSTALL / "notebooks")],
-                   check=True, capture_output=True, cwd="/")
+    script = copy_notebooks_command(str(INSTALL / "notebooks"), s["NOTEBOOK_FOLDER"]) + ' && chmod 700 "$HOME"'
+    subprocess.run([RUNUSER, "-u", name, "--", "/bin/sh", "-c", script], check=True, capture_output=True, cwd="/")
 
 
 c.Spawner.pre_spawn_hook = give_notebooks
@@ -152,5 +152,6 @@ if s["AUTHENTICATOR"] == "lti":
     lti_hub.configure(c, s, learner_page=c.Spawner.default_url.lstrip("/").replace(
         learner_mode.START_PAGE, "{module}") if s.get("LEARNER_MODE") else None)
 
-exec(s.get("EXTRA_CONFIG", ""))
+if s.get("EXTRA_CONFIG_FILE"):
+    load_subconfig(s["EXTRA_CONFIG_FILE"])  # noqa: F821 (JupyterHub's config loader provides it)
 os.environ.setdefault("PATH", SYSTEM_PATH)

@@ -18,11 +18,11 @@ import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from course_hub import ensure_group, ensure_user
 from jupyterhub import orm
 from jupyterhub.auth import Authenticator
 from jupyterhub.handlers import BaseHandler
 from jupyterhub.utils import url_path_join
+from serving.accounts import ensure_group, ensure_user
 from tornado import web
 from traitlets import Dict
 

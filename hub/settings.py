@@ -43,7 +43,7 @@ ADMIN_USERS: list[str] = []
 #   "dummy"  — any password opens any account in the groups above. Only for a demo on 127.0.0.1: never in use.
 #   "lti"    — LTI 1.3: learners open the course from Moodle, Canvas or Blackboard and arrive signed in, each as
 #              their own Unix account (made on first launch); fill in LTI_PLATFORM below (docs/lti.md).
-# For another university login (OAuth), set "custom" and configure the authenticator in EXTRA_CONFIG below
+# For another university login (OAuth), set "custom" and configure the authenticator in EXTRA_CONFIG_FILE below
 # (see docs/hub.md).
 AUTHENTICATOR = "pam"
 
@@ -87,6 +87,6 @@ DEMO_STUDENTS = 10
 MEM_LIMIT = "1G"
 PROCESS_LIMIT = 512
 
-# Anything else for jupyterhub_config.py (c is JupyterHub's config object). Runs last, so it can override.
-EXTRA_CONFIG = """
-"""
+# A JupyterHub config file of your own (c = get_config(), as in any jupyterhub_config.py), loaded last with
+# JupyterHub's load_subconfig, so it can override anything above: for example a university login. Empty: none.
+EXTRA_CONFIG_FILE = ""

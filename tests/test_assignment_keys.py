@@ -13,7 +13,7 @@ import pytest
 from support.grading import answered, cell, released_course, write_submission
 
 from course.grading.cohort import autograde_cohort
-from course.grading.nbgrader_run import db_url
+from course.grading.course_folder import gradebook_url
 
 pytestmark = pytest.mark.nbgrader
 
@@ -42,7 +42,7 @@ def graded(tmp_path_factory) -> Path:
 def item_scores(root: Path, student: str) -> dict[str, tuple[float, float]]:
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         submission = gb.find_submission(ASSIGNMENT, student)
         return {g.name: (g.score, g.max_score) for nb in submission.notebooks for g in nb.grades
                 if g.cell.cell_type == "code"}

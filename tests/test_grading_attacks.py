@@ -21,9 +21,10 @@ import pytest
 from support.grading import answered, autograde_with_log, released_course, submitted_hashes, write_submission
 
 from course.grading.cohort import autograde_cohort
+from course.grading.course_folder import gradebook_url
 from course.grading.feedback import generate_feedback
 from course.grading.leaks import find_leaks, key_statements, keys_in
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.nbgrader_run import nbgrader
 
 pytestmark = pytest.mark.nbgrader
 
@@ -93,6 +94,11 @@ def attacks(release, source) -> dict[str, object]:
         notebook.cells.insert(notebook.cells.index(_first_answer(notebook)) + 1, _code_cell(code))
         return notebook
 
+    forged = in_extra_cell("pass  # full marks, says my metadata")
+    forged_cell = forged.cells[forged.cells.index(_first_answer(forged)) + 1]
+    forged_cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 50,
+                                        "grade_id": "forged-test", "schema_version": 3}
+
     shipped = {"course/__init__.py": "", "course/grading/__init__.py": "",
                "course/grading/answers.py": "def check_ids(*a, **k): return 1\ndef check_choice(*a, **k): return 1\n"
                                             "def score_ids(*a, **k): return 2.0\ndef score_choice(*a, **k): "
@@ -118,6 +124,7 @@ def attacks(release, source) -> dict[str, object]:
         "attack-shipped-module": (literal, shipped),
         "attack-detached-process": in_answer(DETACHED),
         "attack-key-thief": in_extra_cell(THIEF),
+        "attack-forged-grade-cell": forged,
     }
 
 
@@ -133,7 +140,7 @@ def _write(root: Path, student: str, submission) -> None:
 def _scores(root: Path) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return {s.student.id: s.score for s in gb.assignment_submissions(ASSIGNMENT)}
 
 
@@ -209,10 +216,22 @@ def test_every_attack_earns_exactly_what_its_literal_answers_earn(graded):
     (root, *_), run = graded
     scores = run["scores"]
     attackers = [s for s in scores if s.startswith("attack-")]
-    assert len(attackers) == 10
+    assert len(attackers) == 11
     full = scores[HONEST[0]]
     assert 0 < scores["twin"] < full
     assert {s: scores[s] for s in attackers} == {s: scores["twin"] for s in attackers}
+
+
+def test_a_forged_grade_cell_earns_nothing(graded):
+    """Does a cell the student added with grade-cell metadata (50 points) add no grade and no points?"""
+    from nbgrader.api import Gradebook
+
+    (root, *_), run = graded
+    with Gradebook(gradebook_url(root)) as gb:
+        forged = gb.find_submission(ASSIGNMENT, "attack-forged-grade-cell")
+        assert "forged-test" not in {g.name for nb in forged.notebooks for g in nb.grades}
+        assert forged.max_score == gb.find_submission(ASSIGNMENT, HONEST[0]).max_score
+    assert run["scores"]["attack-forged-grade-cell"] == run["scores"]["twin"]
 
 
 def test_honest_students_grades_and_files_are_untouched(graded):

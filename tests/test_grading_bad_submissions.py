@@ -16,7 +16,7 @@ from support.grading import answered, autograde_with_log, released_course, submi
 from support.grading import cell as _cell
 
 from course.grading.cohort import autograde_cohort
-from course.grading.nbgrader_run import db_url
+from course.grading.course_folder import gradebook_url
 
 pytestmark = pytest.mark.nbgrader
 
@@ -98,7 +98,7 @@ def cohort(tmp_path_factory):
 def item_scores(root: Path, student: str) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         submission = gb.find_submission(ASSIGNMENT, student)
         return {g.name: g.score for nb in submission.notebooks for g in nb.grades}
 

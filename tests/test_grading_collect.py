@@ -11,7 +11,7 @@ import pytest
 from nbgrader.api import Gradebook
 from support.grading import answered, cell, released_course, submitted_cohort, write_submission
 
-from course.grading.nbgrader_run import db_url
+from course.grading.course_folder import gradebook_url
 from course.grading.tamper import alert_file, collected_file
 
 ASSIGNMENT = "risk_factors"
@@ -45,7 +45,7 @@ def test_a_submission_changed_after_collect_is_named_and_stops_feedback(tmp_path
     assert any("no record from `nbgrader collect`" in r.getMessage() and "cy" in r.getMessage()
                for r in caplog.records)
     assert "bea" in alert_file(root, ASSIGNMENT).read_text(encoding="utf-8")
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         ada = gb.find_submission(ASSIGNMENT, "ada")
         assert ada.code_score == ada.max_code_score > 0
     assert main(["feedback", ASSIGNMENT, "--course", str(root)]) != 0

@@ -20,7 +20,7 @@ from support.lms_platforms import (
 )
 
 from course.cli import main
-from course.grading.nbgrader_run import db_url
+from course.grading.course_folder import gradebook_url
 
 ASSIGNMENT = "fixture_quiz"
 TITLE = "Fixture quiz"  # as the platform titles it: matched to ASSIGNMENT by the export
@@ -67,7 +67,7 @@ def course(cohort_gradebook, tmp_path):
 
 
 def _fill(Gradebook, tmp_path):
-    with Gradebook(db_url(tmp_path)) as gb:
+    with Gradebook(gradebook_url(tmp_path)) as gb:
         gb.add_assignment(ASSIGNMENT)
         gb.add_notebook(ASSIGNMENT, ASSIGNMENT)
         gb.add_grade_cell(AUTO[0], ASSIGNMENT, ASSIGNMENT, max_score=AUTO[1], cell_type="code")
@@ -198,7 +198,7 @@ def test_csv_export_lists_every_gradebook_student_with_each_item(course):
 
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(course)) as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         gb.update_or_create_student("smith01", first_name="Ann", last_name="Smith, Jr.")
     code, printed, err = run("export", ASSIGNMENT, "--course", str(course), "--allow-unmarked")
     assert code == 0, err

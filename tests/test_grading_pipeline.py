@@ -19,9 +19,10 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from course.grading.build import build_assignment, copy_course
 from course.grading.cohort import autograde_cohort
+from course.grading.course_folder import gradebook_url
 from course.grading.feedback import HideHiddenTests, item_verdict
 from course.grading.leaks import find_leaks, secret_lines
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.nbgrader_run import nbgrader
 from course.grading.regions import HIDDEN, MARKERS, region_lines
 
 REPO = Path(__file__).resolve().parent.parent
@@ -215,7 +216,7 @@ def test_the_blank_release_scores_zero(course):
     from nbgrader.api import Gradebook
 
     root, _ = course
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         for name in ASSIGNMENTS:
             submission = gb.find_submission(name, "blank")
             autograded = [g.auto_score for nb in submission.notebooks for g in nb.grades if g.cell.cell_type == "code"]
@@ -288,7 +289,7 @@ def test_round_trip_grades_the_submitted_answers(round_trip):
     from nbgrader.api import Gradebook
 
     root, _, student = round_trip
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         submission = gb.find_submission("risk_factors", student)
         scores = {g.name: g.score for nb in submission.notebooks for g in nb.grades}
         assert submission.code_score == points("risk_factors")[0] - 1 - 1 and submission.needs_manual_grade

@@ -204,7 +204,8 @@ def test_report_before_the_course_is_built_says_what_to_do(tmp_path, capsys):
     copy_course(Path(__file__).resolve().parents[1], tmp_path)
     assert main(["report", "myths_and_facts", "--course", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == (
-        f"course report: no gradebook.db in {tmp_path}: run `course build myths_and_facts` there first")
+        f"course report: no gradebook at {tmp_path.resolve() / 'gradebook.db'} (nbgrader's CourseDirectory.db_url): "
+        f"run `course build myths_and_facts` in {tmp_path.resolve()} first")
     assert not (tmp_path / "reports").exists()
 
 
@@ -257,7 +258,7 @@ def graded(tmp_path_factory):
     JSON, and one student with no submission. Returns (root, the planted items, submitted files' hashes)."""
     from nbgrader.api import Gradebook
 
-    from course.grading.nbgrader_run import db_url
+    from course.grading.course_folder import gradebook_url
 
     root, release, source = released_course(tmp_path_factory.mktemp("report-cohort"), ASSIGNMENT)
     source.metadata["path"] = str(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
@@ -282,7 +283,7 @@ def graded(tmp_path_factory):
         "fay": nbformat.writes(good)[:4000].encode(),
     }
     submitted_cohort(root, ASSIGNMENT, submissions)  # real `nbgrader submit`, then collect
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         gb.add_student("gus")
     before = submitted_hashes(root)
     outcomes = autograde_cohort(ASSIGNMENT, root, workers=2, progress=None, extra_args=["--Execute.timeout=20"])

@@ -11,7 +11,7 @@ import pytest
 from support.lms_platforms import PlatformUser, blackboard_download, canvas_gradebook_export, moodle_participants
 
 from course.cli import main
-from course.grading.nbgrader_run import db_url
+from course.grading.course_folder import gradebook_url
 
 USERS = [
     PlatformUser("201", "kowalska1", "Zofia", "Kowalska-Dąbrowska", "z.k@example.ac.uk"),
@@ -35,7 +35,7 @@ def empty_gradebook(tmp_path_factory):
     folder = tmp_path_factory.mktemp("roster-gradebook")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PATH", os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
-        with Gradebook(db_url(folder)) as gb:
+        with Gradebook(gradebook_url(folder)) as gb:
             gb.add_student("brown3", first_name="S", last_name="B")
     return folder / "gradebook.db"
 
@@ -58,7 +58,7 @@ def run(*argv):
 def students(course):
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(course)) as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         return {s.id: (s.first_name, s.last_name, s.email) for s in gb.students}
 
 
@@ -122,7 +122,7 @@ def test_an_unknown_header_or_missing_id_column_says_what_to_do(course):
 def test_a_failed_write_leaves_the_gradebook_as_it_was(course, monkeypatch):
     """If roster.json cannot be written after the gradebook was updated, are the added students taken out and the
     updated ones given back their names, with a message saying nothing was imported?"""
-    from course import progress
+    from course import files
 
     def refuse(path, data):
         raise PermissionError(13, "Permission denied")
@@ -130,7 +130,7 @@ def test_a_failed_write_leaves_the_gradebook_as_it_was(course, monkeypatch):
     path = course / "participants.csv"
     path.write_bytes(moodle_participants(USERS))
     before = students(course)
-    monkeypatch.setattr(progress, "write_atomically", refuse)
+    monkeypatch.setattr(files, "write_atomically", refuse)
     code, _, err = run("roster", "import", str(path), "--course", str(course))
     assert code == 1 and "Permission denied" in err and "nothing imported" in err
     assert students(course) == before

@@ -15,8 +15,8 @@ from nbgrader.api import Gradebook
 from support.grading import answered, autograde_with_log, cell, released_course, write_submission
 
 from course.cli import main
+from course.grading.course_folder import gradebook_url
 from course.grading.lms.platforms import Member, PlatformGrade, RosterFileError, platform_file, read_members
-from course.grading.nbgrader_run import db_url
 from course.grading.report.cohort_report import write_report
 
 ASSIGNMENT = "risk_factors"
@@ -68,7 +68,7 @@ def test_every_attacker_is_set_aside_or_graded_and_named_once(cohort):
     assert [line for line in log if "manycells" in line and "200,0" in line and "cells" in line]
     assert outcomes["bigtext"].score < outcomes["alice"].score
     assert [line for line in log if "bigtext" in line and "size past the limit" in line]
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         known = {s.id for s in gb.students}
     for name in BAD_IDS:
         assert outcomes[name].status == "set aside"
@@ -100,7 +100,7 @@ def test_report_and_feedback_go_on_for_everyone(cohort, capsys):
 
 def test_csv_export_guards_names_and_keeps_ids_and_quoting(cohort):
     root = cohort[0]
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         gb.update_or_create_student("alice", first_name="Ann", last_name="Smith, Jr.")
         gb.update_or_create_student("bob", first_name="=HYPERLINK(\"x\")", last_name="\tTab\nNewline")
     out = root / "exports" / "grades.csv"

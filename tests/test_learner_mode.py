@@ -10,9 +10,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nbformat
 import pytest
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from support.checkout import needs_checkout
@@ -37,6 +39,44 @@ def _probe_folder(tmp_path: Path) -> Path:
     probe.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell("1 + 1")]
     nbformat.write(probe, folder / "probe.ipynb")
     return folder
+
+
+class _Text(HTMLParser):
+    """The text a reader sees on a page: everything outside scripts and styles, tags (highlighting) removed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style", "template")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style", "template") and self.hidden > 0
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def code_on_screen(page: str, notebook: Path) -> list[str]:
+    """Each line of the notebook's code cells that a reader of the page can see (none, in learner mode)."""
+    reader = _Text()
+    reader.feed(page)
+    shown = " ".join("".join(reader.parts).split())
+    lines = {" ".join(line.split()) for cell in nbformat.read(notebook, as_version=4).cells
+             if cell.cell_type == "code" for line in cell.source.splitlines()}
+    return sorted(line for line in lines if len(line) > 3 and line in shown)
+
+
+def test_code_on_screen_is_found_however_it_is_highlighted():
+    """Would a code line split into highlighting tags (as JupyterLab's and nbconvert's pages show code) be found?"""
+    notebook = REPO / "notebooks" / "00_start_here.ipynb"
+    line = next(line for cell in nbformat.read(notebook, as_version=4).cells if cell.cell_type == "code"
+                for line in cell.source.splitlines() if len(line) > 3)
+    highlighted = f'<pre><span class="kn">{line[:2]}</span><span class="n">{line[2:]}</span></pre>'
+    assert code_on_screen(f"<main>{highlighted}</main>", notebook) == [" ".join(line.split())]
+    assert code_on_screen(f"<main><script>{line}</script></main>", notebook) == []
 
 
 def test_a_page_past_the_bound_is_refused_with_a_plain_message(monkeypatch):
@@ -243,7 +283,7 @@ def test_make_learn_serves_the_course_map_on_localhost_behind_a_token(tmp_path):
         with urllib.request.urlopen(address, timeout=120) as response:
             page = response.read().decode()
         assert "<title>Module 00: Start here</title>" in page and '<main id="course-page">' in page
-        assert "from course import" not in page
+        assert code_on_screen(page, REPO / "notebooks" / "00_start_here.ipynb") == []
         assert not re.search(r'(src|href)="(https?:)?//', page), "the page loads something from another host"
 
 

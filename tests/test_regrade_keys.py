@@ -20,7 +20,7 @@ from support.checkout import NEEDS_CHECKOUT, REPO
 
 from course.grading.build import copy_course
 from course.grading.cohort import autograde_cohort
-from course.grading.nbgrader_run import db_url
+from course.grading.course_folder import gradebook_url
 from course.grading.regions import HIDDEN, SOLUTION, region_lines
 
 pytestmark = [pytest.mark.nbgrader, *NEEDS_CHECKOUT]
@@ -147,7 +147,7 @@ def grade_version(folder: Path, assignment: str, text: str, students: dict[str, 
     ok(trainer.collect(assignment))
     outcomes = autograde_cohort(assignment, root, workers=2, progress=None)
     assert [o.status for o in outcomes] == ["graded"] * len(students), outcomes
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return {s: {g.name: g.score for nb in gb.find_submission(assignment, s).notebooks for g in nb.grades
                     if g.cell.cell_type == "code"} for s in students}
 

@@ -7,7 +7,9 @@ Grading never runs student code (CONTRIBUTING.md, "Graded assignments"). The fol
   submission before grading and on its graded copy after), ``cohort`` (autograde every submission; one bad one
   never stops the rest), ``tamper`` (hashes of what grading must never change), ``build`` (generate an assignment
   only if its solution earns full marks and its release does not leak), ``feedback``, ``leaks``, ``regions``, and
-  ``course_folder`` / ``nbgrader_run`` (the course folder's gradebook and settings; the one way to run nbgrader).
+  ``cells`` (what an nbgrader cell is, on ``nbgrader.utils``), ``course_folder`` (nbgrader's settings read as
+  nbgrader reads them: ``course_directory``, ``gradebook_url``, ``CourseFolders``) and ``nbgrader_run`` (the one way
+  to run nbgrader).
 - ``nbgrader/``: the plug-ins nbgrader_config.py names: ``static_grading`` (preprocessors that grade literals),
   ``exchange`` (private submit, recording collect), ``sandbox`` (bubblewrap, for showing students' own outputs).
 - ``lms/``: the learning platform: ``platforms`` (each one's file layouts, cited), ``roster`` (participant files

@@ -11,6 +11,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+import nbformat
+from nbgrader.utils import is_solution
+
 from course.grading import plain_answers
 from course.grading.plain_answers import NOT_PLAIN, Marker
 
@@ -54,11 +57,10 @@ def read_answers(sources: Iterable[str]) -> dict[str, object]:
 
 
 def answer_sources(path: Path) -> list[str]:
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
     sources = []
     for cell in notebook.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.get("cell_type") == "code" and meta.get("solution"):
+        if cell.get("cell_type") == "code" and "metadata" in cell and is_solution(cell):
             source = cell.get("source", "")
             sources.append("".join(source) if isinstance(source, list) else source)
     return sources

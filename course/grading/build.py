@@ -14,8 +14,9 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from course.grading.course_folder import CourseFolders
 from course.grading.leaks import Leak, find_leaks
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.nbgrader_run import nbgrader
 
 __all__ = ["AssignmentBuildError", "SelfCheck", "build_assignment", "check_solution", "copy_course"]
 
@@ -43,9 +44,12 @@ class SelfCheck:
 
 
 def copy_course(repo: Path, target: Path) -> Path:
-    """A fresh course folder in ``target``: the assignment sources and nbgrader_config.py, nothing generated."""
+    """A fresh course folder in ``target``: the assignment sources and nbgrader_config.py, nothing generated; its
+    gradebook in ``target`` (SQLite), whatever gradebook the course in ``repo`` is set to use."""
+    folders = CourseFolders(repo)
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(repo / "assignments", target / "assignments", dirs_exist_ok=True)
+    source = folders.source(".").resolve()
+    shutil.copytree(source, target / source.relative_to(folders.root), dirs_exist_ok=True)
     shutil.copy2(repo / "nbgrader_config.py", target / "nbgrader_config.py")
     return target
 
@@ -56,16 +60,18 @@ def _run(args: list[str], root: Path) -> None:
         raise AssignmentBuildError(f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}")
 
 
-def check_solution(assignment: str, root: Path, extra_args=()) -> SelfCheck:
-    """Generate ``assignment`` in the course ``root``, submit its source as a student, and autograde it."""
+def check_solution(assignment: str, root: Path, extra_args=(), *, gradebook: str = "") -> SelfCheck:
+    """Generate ``assignment`` in the course ``root``, submit its source as a student, and autograde it
+    (``gradebook``: the URL the ``extra_args`` set, when they set one)."""
     root = Path(root)
     _run(["generate_assignment", assignment, "--force", *extra_args], root)
-    submission = root / "submitted" / SOLUTION_STUDENT / assignment
+    folders = CourseFolders(root)
+    submission = folders.submitted(SOLUTION_STUDENT, assignment)
     if submission.exists():
         shutil.rmtree(submission)
-    shutil.copytree(root / "assignments" / assignment, submission)
+    shutil.copytree(folders.source(assignment), submission)
     _run(["autograde", assignment, f"--student={SOLUTION_STUDENT}", "--force", *extra_args], root)
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook or folders.gradebook_url) as gb:
         submission = gb.find_submission(assignment, SOLUTION_STUDENT)
         items = {f"{nb.name}:{g.name}": (g.auto_score or 0.0, g.max_score)
                  for nb in submission.notebooks for g in nb.grades if g.cell.cell_type == "code"}
@@ -79,14 +85,19 @@ def build_assignment(assignment: str, repo: Path, *, extra_args=()) -> tuple[Sel
     """
     repo = Path(repo)
     with tempfile.TemporaryDirectory(prefix=f"build-{assignment}-") as tmp:
-        check = check_solution(assignment, copy_course(repo, Path(tmp)), extra_args)
+        throwaway = copy_course(repo, Path(tmp))
+        # Its own SQLite gradebook, never the course's (which a Jupyter config folder may set to a shared one).
+        gradebook = f"sqlite:///{throwaway / 'self-check.db'}"
+        own = [f"--CourseDirectory.root={throwaway}", f"--CourseDirectory.db_url={gradebook}"]
+        check = check_solution(assignment, throwaway, [*extra_args, *own], gradebook=gradebook)
     lost = {item: s for item, s in check.items.items() if s[0] < s[1]}
     if lost:
         raise AssignmentBuildError(f"the solution of {assignment} does not earn full marks: " +
                                    ", ".join(f"{i} {s:g}/{m:g}" for i, (s, m) in lost.items()))
     _run(["generate_assignment", assignment, "--force", *extra_args], repo)
-    sources = sorted((repo / "assignments" / assignment).glob("*.ipynb"))
-    leaks = find_leaks(repo / "release" / assignment, sources)
+    folders = CourseFolders(repo)
+    sources = sorted(folders.source(assignment).glob("*.ipynb"))
+    leaks = find_leaks(folders.release(assignment), sources)
     if leaks:
         raise AssignmentBuildError("the release leaks:\n" + "\n".join(f"  - {leak}" for leak in leaks))
     return check, leaks

@@ -34,11 +34,18 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from course.grading import tamper
-from course.grading.course_folder import course_config, released_cells, require_assignment, submitted_students
+from course.grading.course_folder import (
+    CourseFolders,
+    course_config,
+    gradebook_url,
+    released_cells,
+    require_assignment,
+    submitted_students,
+)
 from course.grading.identity import bad_id, shown
 from course.grading.inspection import read_submission, review_graded, short
 from course.grading.nbgrader.static_grading import pinned_cells
-from course.grading.nbgrader_run import GradingError, db_url
+from course.grading.nbgrader_run import GradingError
 
 __all__ = ["GradingError", "Outcome", "SubmissionChangedError", "TamperDetected", "autograde_cohort",
            "require_assignment", "require_static_grading", "submitted_students"]
@@ -49,7 +56,6 @@ TamperDetected = tamper.TamperDetected
 SubmissionChangedError = TamperDetected  # the earlier name, kept for callers
 STATIC_GRADER = "course.grading.nbgrader.static_grading.GradeLiterals"
 STUDENT_TEXT = "course.grading.nbgrader.student_text.StudentText"
-SANITIZED = re.compile(r"Sanitizing .*?[/\\]submitted[/\\]([^/\\]+)[/\\]")
 
 
 @dataclass
@@ -78,7 +84,7 @@ def require_static_grading(root: Path) -> None:
     chosen = [getattr(p, "__module__", "") + "." + getattr(p, "__name__", "") if not isinstance(p, str) else p
               for p in config.get("Autograde", {}).get("autograde_preprocessors", [])]
     if STATIC_GRADER not in chosen or any(p.rsplit(".", 1)[-1] == "Execute" for p in chosen):
-        raise GradingError(f"{Path(root) / 'nbgrader_config.py'} does not grade statically: its "
+        raise GradingError(f"nbgrader's settings for {root} do not grade statically: "
                            f"c.Autograde.autograde_preprocessors must list {STATIC_GRADER!r} and not nbgrader's "
                            "Execute (copy the setting from the course's nbgrader_config.py)")
     if STUDENT_TEXT not in chosen[chosen.index(STATIC_GRADER):]:
@@ -88,7 +94,7 @@ def require_static_grading(root: Path) -> None:
 
 
 def _zero(root: Path, assignment: str, student: str) -> None:
-    with Gradebook(db_url(root)) as gb, warnings.catch_warnings():
+    with Gradebook(gradebook_url(root)) as gb, warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's own session handling, harmless here
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
@@ -101,7 +107,7 @@ def _zero(root: Path, assignment: str, student: str) -> None:
 
 
 def _scores(root: Path, assignment: str, outcomes: list[Outcome]) -> None:
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         for outcome in outcomes:
             try:
                 submission = gb.find_submission(assignment, outcome.student)
@@ -118,13 +124,21 @@ def _last_error(output: str) -> str:
     return errors[-1][:200] if errors else "no error message"
 
 
-def _by_student(output: str) -> dict[str, str]:
-    """nbgrader's output cut into each student's part (it logs ``Sanitizing .../submitted/STUDENT/...``)."""
+def _sanitizing(coursedir, assignment: str) -> re.Pattern:
+    """nbgrader's log line as it starts on a student's notebook: ``Sanitizing`` and the submitted notebook's path
+    (``CourseDirectory.format_path``), with the student's id."""
+    folder = coursedir.format_path(coursedir.submitted_directory, r"(?P<student>[^/\\]+)", re.escape(assignment),
+                                   escape=True)
+    return re.compile("Sanitizing " + folder)
+
+
+def _by_student(output: str, sanitizing: re.Pattern) -> dict[str, str]:
+    """nbgrader's output cut into each student's part (it logs ``Sanitizing .../STUDENT/...`` as each starts)."""
     parts: dict[str, list[str]] = {}
     current = None
     for line in output.splitlines():
-        if match := SANITIZED.search(line):
-            current = match.group(1)
+        if match := sanitizing.search(line):
+            current = match.group("student")
         if current is not None:
             parts.setdefault(current, []).append(line)
     return {student: "\n".join(lines) for student, lines in parts.items()}
@@ -153,25 +167,23 @@ class _Progress:
         self.done = min(self.total, self.done + 1)
         self.draw(student)
 
-    def line(self, text: str) -> None:
-        if (match := SANITIZED.search(text)) is not None:
-            self.step(match.group(1))
 
 
 class _Collect(logging.Handler):
     """Keeps nbgrader's log lines of one run, and moves the progress bar as each student starts."""
 
-    def __init__(self, progress: _Progress):
+    def __init__(self, progress: _Progress, sanitizing: re.Pattern):
         super().__init__(logging.INFO)
         self.lines: list[str] = []
-        self.progress = progress
+        self.progress, self.sanitizing = progress, sanitizing
 
     def emit(self, record: logging.LogRecord) -> None:
         line = record.getMessage()
         if record.exc_info:
             line += "\n" + "".join(traceback.format_exception(*record.exc_info))
         self.lines.append(line)
-        self.progress.line(line)
+        if (match := self.sanitizing.search(line)) is not None:
+            self.progress.step(match.group("student"))
 
 
 @contextmanager
@@ -228,12 +240,14 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
     config = course_config(root)
     config.merge(KVArgParseConfigLoader(list(extra_args)).load_config())
     config.CourseDirectory.root = str(root)
-    config.CourseDirectory.ignore = _never_copied(root, assignment, students, CourseDirectory(config=config).ignore)
+    config.CourseDirectory.ignore = _never_copied(CourseFolders(root), assignment, students,
+                                                  CourseDirectory(config=config).ignore)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     coursedir.student_id = "*"
     logger = get_logger()
-    handler = _Collect(progress)
+    sanitizing = _sanitizing(coursedir, assignment)
+    handler = _Collect(progress, sanitizing)
     level, propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -252,20 +266,39 @@ def _run_nbgrader(assignment: str, root: Path, students: list[str], extra_args, 
         logger.setLevel(level)
         logger.propagate = propagate
     output = "\n".join(handler.lines)
-    parts = _by_student(output)
+    parts = _by_student(output, sanitizing)
     return {student: parts.get(student, output) for student in students}
 
 
-def _never_copied(root: Path, assignment: str, students: list[str], ignore: list[str]) -> list[str]:
+def _never_copied(folders: CourseFolders, assignment: str, students: list[str], ignore: list[str]) -> list[str]:
     """nbgrader's ignore list plus the names of links, special files and huge files in the submissions: nbgrader
     copies a submission's other files into its graded copy, and would block on a FIFO or fill the disk."""
     names = set()
     for student in students:
-        for path in (root / "submitted" / student / assignment).rglob("*"):
+        for path in folders.submitted(student, assignment).rglob("*"):
             info = path.lstat()
             if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)) or info.st_size > tamper.HASHED_BYTES:
                 names.add(glob.escape(path.name))
     return list(ignore) + sorted(names)
+
+
+def _gradeable(folders: CourseFolders, assignment: str, cells, outcomes: dict[str, Outcome],
+               bar: _Progress) -> list[str]:
+    """The students whose submission can be read; each other one scores zero, with the reasons noted."""
+    gradeable = []
+    for student, outcome in outcomes.items():
+        stale = folders.autograded(student, assignment)
+        if stale.exists():  # an earlier run's graded copy must never become this run's feedback
+            shutil.rmtree(stale)
+        ok, problems = read_submission(folders.submitted(student, assignment), cells, folders.source(assignment))
+        for reason in problems:
+            outcome.problem(reason)
+        if ok:
+            gradeable.append(student)
+        else:
+            outcome.status = "zero"
+            bar.step(student)
+    return gradeable
 
 
 def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[str] | None = None,
@@ -280,12 +313,13 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     """
     if progress == "stderr":
         progress = sys.stderr
-    root = Path(root).resolve()
+    folders = CourseFolders(root)
+    root = folders.root
     require_assignment(assignment, root)
     require_static_grading(root)
     students, set_aside = _by_id_rule(sorted(students if students is not None
                                              else submitted_students(assignment, root)))
-    cells = released_cells(db_url(root), assignment)
+    cells = released_cells(folders.gradebook_url, assignment)
     after_collect, unrecorded = tamper.since_collected(root, assignment, students)
     if unrecorded:
         log.warning("%d submission(s) have no record from `nbgrader collect` (collected before the course kept "
@@ -294,24 +328,11 @@ def autograde_cohort(assignment: str, root: Path | str = ".", *, students: list[
     before = tamper.snapshot(root, assignment, graded=students)
     outcomes = {s: Outcome(s) for s in students}
     bar = _Progress(progress, len(students))
-    gradeable = []
-    for student in students:
-        folder = root / "submitted" / student / assignment
-        stale = root / "autograded" / student / assignment
-        if stale.exists():  # an earlier run's graded copy must never become this run's feedback
-            shutil.rmtree(stale)
-        ok, problems = read_submission(folder, cells, root / "assignments" / assignment)
-        for reason in problems:
-            outcomes[student].problem(reason)
-        if ok:
-            gradeable.append(student)
-        else:
-            outcomes[student].status = "zero"
-            bar.step(student)
+    gradeable = _gradeable(folders, assignment, cells, outcomes, bar)
     if gradeable:
         outputs = _run_nbgrader(assignment, root, gradeable, extra_args, bar, cells)
         for student in gradeable:
-            graded = root / "autograded" / student / assignment
+            graded = folders.autograded(student, assignment)
             if graded.exists():
                 for reason in review_graded(graded, cells, max_lines):
                     outcomes[student].problem(reason)

@@ -14,6 +14,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from course.grading.cells import is_test
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
 
 __all__ = ["HideHiddenTests", "generate_feedback", "item_verdict"]
@@ -30,11 +31,6 @@ def item_verdict(score: float | None, points: float) -> str:
     return f"{symbol} {word}: earned {score:g} of {points:g} {unit}."
 
 
-def _is_test(cell: NotebookNode) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
-
-
 def _stream(text: str) -> NotebookNode:
     return NotebookNode(output_type="stream", name="stdout", text=text + "\n")
 
@@ -47,7 +43,7 @@ class HideHiddenTests(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         cell.source = without_regions(cell.source, HIDDEN, MARK_SCHEME)
-        if not _is_test(cell):
+        if not is_test(cell):
             return cell, resources
         meta = cell.metadata.nbgrader
         outputs = []

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 
+from course.grading.cells import grade_id as cell_grade_id
+from course.grading.cells import is_test
 from course.grading.course_folder import ReleasedCell
 from course.grading.plain_answers import answer_names, read_answer_cell
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
@@ -38,10 +40,6 @@ def allowed_answer_names(cells: list[ReleasedCell]) -> set[str]:
     return set().union(*(answer_names(c.source) for c in cells if c.is_answer)) if cells else set()
 
 
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
 def inspect_notebook(name: str, notebook, cells: list[ReleasedCell]) -> list[str]:
     """Every way a submitted notebook differs from its release that matters for grading, one reason each."""
     problems = []
@@ -49,7 +47,7 @@ def inspect_notebook(name: str, notebook, cells: list[ReleasedCell]) -> list[str
     names = allowed_answer_names(cells)
     submitted = {}
     for cell in notebook.cells:
-        grade_id = _grade_id(cell)
+        grade_id = cell_grade_id(cell)
         if grade_id in known and grade_id not in submitted:
             submitted[grade_id] = cell
         elif cell.cell_type == "code" and cell.source.strip():
@@ -175,14 +173,12 @@ def review_graded(folder: Path, cells: dict[str, list[ReleasedCell]], max_lines:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type != "code":
                 continue
-            meta = cell.metadata.get("nbgrader", {})
-            grade_id = meta.get("grade_id", "an unnamed cell")
-            is_test = meta.get("grade") and not meta.get("solution")
+            grade_id = cell_grade_id(cell) or "an unnamed cell"
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     if output.ename == FORMAT_ERROR:
                         wrong_form.append(re.match(r"\S+", output.evalue).group(0) if output.evalue else grade_id)
-                    elif is_test:
+                    elif is_test(cell):
                         problems.append(f"{name}: test cell {grade_id!r} failed with {output.ename}; it scores zero")
                     else:
                         problems.append(f"{name}: cell {grade_id!r} raised {output.ename}: "

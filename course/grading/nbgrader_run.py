@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["GradingError", "db_url", "nbgrader"]
+__all__ = ["GradingError", "nbgrader"]
 
 
 class GradingError(Exception):
@@ -49,6 +49,3 @@ def nbgrader(args: Sequence[str], root: Path, *, timeout: float | None = None,
     return subprocess.CompletedProcess(command, process.returncode, "".join(lines))
 
 
-def db_url(root: Path) -> str:
-    """The gradebook of the course in ``root`` (nbgrader's default place)."""
-    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"

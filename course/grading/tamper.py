@@ -15,20 +15,20 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course.grading.course_folder import exchange_folder
-from course.grading.nbgrader_run import db_url
+from course.files import write_atomically
+from course.grading.course_folder import CourseFolders, exchange_folder
 
 __all__ = ["ALERTS", "Snapshot", "TamperDetected", "alert_file", "changes", "collected_file", "record_collected",
            "since_collected", "snapshot", "write_alert"]
 
 ALERTS = "grading-alerts"
 HASHED_BYTES = 200_000_000
+SUBMITTED = "submitted"  # the label of submitted files in a difference (their folder is nbgrader's setting)
 
 
 class TamperDetected(RuntimeError):
@@ -67,7 +67,7 @@ def _hash_files(folder: Path, label: str) -> dict[str, str]:
 
 def _rows(root: Path, skip: set[str]) -> dict[str, tuple]:
     rows = {}
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(CourseFolders(root).gradebook_url) as gb:
         for assignment in gb.assignments:
             for submission in gb.assignment_submissions(assignment.name):
                 student = submission.student.id
@@ -82,9 +82,9 @@ def _rows(root: Path, skip: set[str]) -> dict[str, tuple]:
 
 def snapshot(root: Path, assignment: str, graded: list[str]) -> Snapshot:
     """Hashes of everything that must not change while ``graded`` students' ``assignment`` is graded."""
-    root = Path(root)
-    files = _hash_files(root / "submitted", "submitted")
-    files |= _hash_files(root / "assignments" / assignment, f"assignments/{assignment}")
+    folders = CourseFolders(root)
+    files = _hash_files(folders.submitted(), SUBMITTED)
+    files |= _hash_files(folders.source(assignment), f"source/{assignment}")
     exchange = exchange_folder(root)
     if exchange is not None:  # not inbound: a student may submit while grading runs (the next collect's)
         files |= _hash_files(exchange / "outbound", "exchange/outbound")
@@ -93,7 +93,7 @@ def snapshot(root: Path, assignment: str, graded: list[str]) -> Snapshot:
 
 def _student(key: str) -> str | None:
     parts = key.split("/")
-    if parts[0] == "submitted" and len(parts) > 1:
+    if parts[0] == SUBMITTED and len(parts) > 1:
         return parts[1]
     if parts[0] == "exchange" and len(parts) > 2 and parts[1] == "inbound":
         return parts[2].split("+")[0]
@@ -155,27 +155,21 @@ def record_collected(root: Path | str, assignment: str, student: str, folder: Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     record = _read_collected(Path(root), assignment)
     record[student] = _hash_files(Path(folder), ".")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{assignment}-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(record, out, indent=1, sort_keys=True)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(record, indent=1, sort_keys=True))
 
 
 def since_collected(root: Path | str, assignment: str, students: list[str]) -> tuple[list[str], list[str]]:
     """Each student's submitted files compared with their hashes at collect: (one line per difference, naming
     the student; the students with no collect-time record, collected before the course kept one)."""
     root = Path(root)
+    folders = CourseFolders(root)
     record = _read_collected(root, assignment)
     lines, unrecorded = [], []
     for student in sorted(students):
         if student not in record:
             unrecorded.append(student)
             continue
-        now = _hash_files(root / "submitted" / student / assignment, ".")
+        now = _hash_files(folders.submitted(student, assignment), ".")
         for key in sorted(record[student].keys() | now.keys()):
             if record[student].get(key) != now.get(key):
                 what = "added" if key not in record[student] else ("removed" if key not in now else "changed")

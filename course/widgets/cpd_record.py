@@ -60,6 +60,27 @@ class CpdRecordWidget(widgets.VBox):
         self.hours = widgets.BoundedFloatText(
             value=self.estimate.hours, min=0, max=1000, step=0.25, description="Hours you declare", style=WIDE,
             tooltip="Filled in with the estimate from your activity; change it if you know better")
+        self._account_controls(saved)
+        self._log_controls(saved)
+        self._session_controls(saved)
+        self.save_button = widgets.Button(description="Save", icon="save", button_style="primary",
+                                          tooltip="Keep your name, hours and reflective account in your record")
+        self.export_button = widgets.Button(description="Export my CPD record (PDF)", icon="file-pdf-o",
+                                            layout=widgets.Layout(width="auto"),
+                                            tooltip="Save, then write your whole CPD record as a PDF")
+        estimate = estimate_text(self.estimate.estimated_minutes)
+        self.estimate_note = widgets.HTML(
+            f"<p>Time spent, estimated from your activity: {html.escape(estimate)}. {html.escape(ESTIMATE_METHOD)} "
+            "If you know you spent longer (reading, or on another computer), put your own figure in the hours box. "
+            f"{html.escape(self.estimate.planned_text)}</p>")
+        self.status = widgets.HTML(live_region(self._saved_note(saved)))
+        self.save_button.on_click(lambda _: self.save())
+        self.export_button.on_click(lambda _: self.export())
+        super().__init__(self._children(), layout=widgets.Layout(max_width="820px"))
+        self.add_class("sa-cpd-record")
+
+    def _account_controls(self, saved: ReflectiveAccount) -> None:
+        """The four parts of the reflective account and the Code's themes, filled in from what was saved."""
         self.nature = _textarea("The nature of the CPD activity",
                                 "For example: a self-paced online course on infant secure attachment")
         self.learned = _textarea("What did you learn from it?", "One or two things you learned, in your words")
@@ -70,6 +91,12 @@ class CpdRecordWidget(widgets.VBox):
                             for theme, label in CODE_THEMES.items()}
         self.relevance = _textarea("How is this relevant to the Code?",
                                    "How your learning links to the themes you ticked")
+        for control, value in ((self.nature, saved.nature), (self.learned, saved.learned),
+                               (self.practice, saved.practice), (self.relevance, saved.relevance)):
+            control.value = value
+
+    def _log_controls(self, saved: ReflectiveAccount) -> None:
+        """The CPD log entry's own fields: the learner's practice setting and the part of the Code."""
         self.practice_setting = _textarea("How the topic relates to your practice (CPD log)",
                                           "Your role and setting, e.g. health visitor in a community team")
         self.practice_setting.value = saved.practice_setting
@@ -78,6 +105,9 @@ class CpdRecordWidget(widgets.VBox):
             options=[("Choose a section of the Code", "")] + [(label, key) for key, label in sections.items()],
             value=saved.code_section if saved.code_section in sections else "", style=WIDE,
             description="The part of the Code most relevant (CPD log)", layout=widgets.Layout(width="100%"))
+
+    def _session_controls(self, saved: ReflectiveAccount) -> None:
+        """Facilitated group sessions: the ones recorded, and the fields to add another."""
         self.sessions = list(saved.sessions)
         self.session_day = widgets.DatePicker(description="Date of the group session", style=WIDE)
         self.session_hours = widgets.BoundedFloatText(value=1, min=0.25, max=12, step=0.25, style=WIDE,
@@ -92,23 +122,9 @@ class CpdRecordWidget(widgets.VBox):
         self.add_session_button.on_click(lambda _: self.add_session())
         self.session_list = widgets.VBox()
         self._show_sessions()
-        for control, value in ((self.nature, saved.nature), (self.learned, saved.learned),
-                               (self.practice, saved.practice), (self.relevance, saved.relevance)):
-            control.value = value
-        self.save_button = widgets.Button(description="Save", icon="save", button_style="primary",
-                                          tooltip="Keep your name, hours and reflective account in your record")
-        self.export_button = widgets.Button(description="Export my CPD record (PDF)", icon="file-pdf-o",
-                                            layout=widgets.Layout(width="auto"),
-                                            tooltip="Save, then write your whole CPD record as a PDF")
-        estimate = estimate_text(self.estimate.estimated_minutes)
-        self.estimate_note = widgets.HTML(
-            f"<p>Time spent, estimated from your activity: {html.escape(estimate)}. {html.escape(ESTIMATE_METHOD)} "
-            "If you know you spent longer (reading, or on another computer), put your own figure in the hours box. "
-            f"{html.escape(self.estimate.planned_text)}</p>")
-        self.status = widgets.HTML(live_region(self._saved_note(saved)))
-        self.save_button.on_click(lambda _: self.save())
-        self.export_button.on_click(lambda _: self.export())
-        super().__init__([
+
+    def _children(self) -> list:
+        return [
             widgets.HTML(
                 "<h3>CPD record: your details and reflective account</h3><p>Your record of learning from this "
                 "course: the modules and activities you did, your scores, your reflections and a reflective account, "
@@ -136,8 +152,7 @@ class CpdRecordWidget(widgets.VBox):
             self.relevance,
             widgets.HBox([self.save_button, self.export_button]),
             self.status,
-        ], layout=widgets.Layout(max_width="820px"))
-        self.add_class("sa-cpd-record")
+        ]
 
     @staticmethod
     def _saved_note(saved: ReflectiveAccount) -> str:

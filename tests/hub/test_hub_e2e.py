@@ -34,8 +34,8 @@ pytestmark = pytest.mark.hub
 class Phases:
     """Wall-clock time per phase, printed as the test goes and kept for the closing summary."""
 
-    def __init__(self, capsys):
-        self.capsys, self.times, self.started = capsys, {}, time.monotonic()
+    def __init__(self, shown):
+        self.shown, self.times, self.started = shown, {}, time.monotonic()
 
     def __call__(self, name: str):
         phases = self
@@ -46,7 +46,7 @@ class Phases:
 
             def __exit__(self, *exc):
                 phases.times[name] = time.monotonic() - self.t0
-                with phases.capsys.disabled():
+                with phases.shown():
                     print(f"\n[hub e2e] {name}: {phases.times[name]:.1f} s", flush=True)
 
         return Phase()
@@ -69,7 +69,7 @@ def hub(tmp_path_factory):
         t0 = time.monotonic()
         course_hub.start(s)
         timings["hub start"] = time.monotonic() - t0
-        yield {"s": s, "passwords": passwords, "course_hub": course_hub, "timings": timings, "state": {}}
+        yield {"s": s, "passwords": passwords, "course_hub": course_hub, "timings": timings}
     finally:
         log = Path(s["STATE_DIR"]) / "jupyterhub.log"
         if log.exists():
@@ -146,11 +146,25 @@ def answer_assignment(released: dict, solution: dict, student: str, right: bool)
     return released
 
 
-def test_a_cohort_takes_the_course_and_a_graded_assignment_on_one_hub(hub, capsys):
+@pytest.fixture(scope="module")
+def cohort(hub, request):
+    """The whole course and graded cycle, run once for the module by whichever test needs it first (so each test
+    sets up what it needs, in any order): its phase times and measurements."""
+    shown = request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled
+    return take_the_course(hub, shown)
+
+
+def test_a_cohort_takes_the_course_and_a_graded_assignment_on_one_hub(cohort):
     """Can ten students and an instructor run the whole course and graded cycle on the hub, each seeing only
-    their own work?"""
-    s, phase = hub["s"], Phases(capsys)
-    with capsys.disabled():
+    their own work? (Each step's checks are in take_the_course.)"""
+    assert cohort["memory"]["server_mib"] > 0 and cohort["memory"]["kernel_mib"] > 0
+    assert set(cohort["phases_s"]) >= {"log in and start 11 servers", "students fetch their feedback"}
+
+
+def take_the_course(hub, shown) -> dict:
+    """Ten students and an instructor through the course and the graded cycle, checking each step."""
+    s, phase = hub["s"], Phases(shown)
+    with shown():
         for name, seconds in hub["timings"].items():
             print(f"\n[hub e2e] {name}: {seconds:.1f} s", flush=True)
     base = f"http://127.0.0.1:{PORT}"
@@ -202,10 +216,10 @@ def test_a_cohort_takes_the_course_and_a_graded_assignment_on_one_hub(hub, capsy
         first = students[0].name
         server = sum(rss_kib(p) for p in processes_of(first, "jupyterhub-singleuser"))
         kernel = sum(rss_kib(p) for p in processes_of(first, "ipykernel"))
-        hub["state"]["memory"] = {"server_mib": round(server / 1024), "kernel_mib": round(kernel / 1024),
+        memory = {"server_mib": round(server / 1024), "kernel_mib": round(kernel / 1024),
                                   "total_mib": round((server + kernel) / 1024)}
-        with capsys.disabled():
-            print(f"\n[hub e2e] one learner's memory with module 02 open: {hub['state']['memory']}", flush=True)
+        with shown():
+            print(f"\n[hub e2e] one learner's memory with module 02 open: {memory}", flush=True)
         assert server > 0 and kernel > 0
 
     with phase("a runaway kernel fails in its own learner's server only"):
@@ -288,10 +302,10 @@ def test_a_cohort_takes_the_course_and_a_graded_assignment_on_one_hub(hub, capsy
             assert score, f"{name}: no score in the feedback"
             # Every automatic point (right answers) or none (empty stubs), plus the written mark of 3.
             assert float(score.group(1)) == float(3 + (18 if index % 2 == 0 else 0)), (name, score.group(0))
-    hub["state"]["cycle_done"] = True
+    measured = {"phases_s": {**hub["timings"], **phase.times}, "memory": memory}
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "hub-e2e-measurements.json").write_text(json.dumps(
-        {"phases_s": {**hub["timings"], **phase.times}, "memory": hub["state"]["memory"]}, indent=2))
+    (ARTIFACTS / "hub-e2e-measurements.json").write_text(json.dumps(measured, indent=2))
+    return measured
 
 
 def denied(result: subprocess.CompletedProcess) -> bool:
@@ -299,11 +313,9 @@ def denied(result: subprocess.CompletedProcess) -> bool:
                                        in result.stderr)
 
 
-def test_a_student_is_denied_everything_that_is_not_theirs(hub):
+def test_a_student_is_denied_everything_that_is_not_theirs(hub, cohort):
     """Is a student denied other homes, the course root, the gradebook, others' submissions and the exchange's
-    private folders?"""
-    if not hub["state"].get("cycle_done"):
-        pytest.fail("the cohort test must run first: it makes the submissions and progress these probes target")
+    private folders? (The cohort's run makes the submissions and progress these probes target.)"""
     s = hub["s"]
     me, other = STUDENTS[1], STUDENTS[0]
     other_home = pwd.getpwnam(other).pw_dir
@@ -338,11 +350,10 @@ def test_a_student_is_denied_everything_that_is_not_theirs(hub):
     assert student.get("formgrader").status_code == 404
 
 
-def test_screenshots_of_the_assignment_list_and_the_formgrader(hub):
+def test_screenshots_of_the_assignment_list_and_the_formgrader(hub, cohort):
     """In a real browser, does a student's Assignment List show the assignment with its feedback, and does the
-    formgrader open in its own tab for the instructor? (Saves the README's pictures in docs/images/.)"""
-    if not hub["state"].get("cycle_done"):
-        pytest.fail("the cohort test must run first: it releases the assignment and the feedback shown here")
+    formgrader open in its own tab for the instructor? (Saves the README's pictures in docs/images/; the cohort's
+    run releases the assignment and the feedback shown.)"""
     chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
     if not os.access(chromium, os.X_OK):
         pytest.fail(f"no Chromium at {chromium} (run 'make browser')", pytrace=False)

@@ -26,11 +26,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.files import write_atomically
 from course.grading.cohort import require_assignment
+from course.grading.course_folder import CourseFolders
 from course.grading.identity import bad_id, shown
 from course.grading.lms.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file, safe_text
-from course.grading.nbgrader_run import GradingError, db_url
-from course.progress import write_atomically
+from course.grading.nbgrader_run import GradingError
 
 __all__ = ["FORMATS", "ExportResult", "StudentGrade", "UnmarkedError", "cohort_grades", "export_grades"]
 
@@ -80,7 +81,7 @@ def _labels(root: Path, assignment: str) -> dict[str, str]:
     from course.grading.report.item_names import item_texts
 
     labels = {}
-    for source in sorted((root / "assignments" / assignment).glob("*.ipynb")):
+    for source in sorted(CourseFolders(root).source(assignment).glob("*.ipynb")):
         try:
             labels.update({k: v.label for k, v in item_texts(source).items()})
         except (OSError, ValueError):
@@ -95,7 +96,7 @@ def cohort_grades(root: Path | str, assignment: str) -> tuple[list[tuple[str, st
     root = Path(root)
     require_assignment(assignment, root)
     labels = _labels(root, assignment)
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(CourseFolders(root).gradebook_url) as gb:
         record = gb.find_assignment(assignment)
         items = [(nb.name, cell.name, cell.max_score) for nb in record.notebooks for cell in nb.grade_cells]
         items += [(nb.name, cell.name, cell.max_score) for nb in record.notebooks for cell in nb.task_cells]

@@ -186,12 +186,54 @@ def _identity_problem(id_column: str, student_id: str, who: str, identity: dict[
     return None
 
 
-def read_members(data: bytes, platform: str | None = None, id_column: str | None = None
-                 ) -> tuple[str, str, list[Member], list[Column]]:
-    """(platform, id column, members, grade columns) from a participant file; RosterFileError lists every bad row.
+@dataclass(frozen=True)
+class _Table:
+    """A participant file's header, to read a row's cells by column name (the first column of a name wins)."""
 
-    Row numbers are the file's own, counting the header as row 1.
-    """
+    header: list[str]
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {name: i for i, name in reversed(list(enumerate(self.header)))}
+
+    def cell(self, row: list[str], name: str) -> str:
+        i = self.index.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    def identity(self, row: list[str], names: Sequence[str]) -> dict[str, str]:
+        return {k: self.cell(row, k) for k in names if k in self.index}
+
+
+# One reader per platform: a row's (first name, last name, email, the platform's ids), or None for a row that is
+# not a student.
+Person = tuple[str, str, str, dict[str, str]]
+
+
+def _canvas_person(table: _Table, row: list[str]) -> Person | None:
+    if "Points Possible" in row[0] or all(re.match(r"^\s*(Muted|Manual Posting.*)?\s*$", c, re.I) for c in row):
+        return None
+    if table.cell(row, "Student") == CANVAS_TEST_STUDENT:
+        return None
+    first, last = ((table.cell(row, "FirstName"), table.cell(row, "LastName")) if "LastName" in table.index
+                   else _split_sortable(table.cell(row, "Student")))
+    return first, last, "", table.identity(row, CANVAS_STUDENT_COLUMNS)
+
+
+def _blackboard_person(table: _Table, row: list[str]) -> Person:
+    return (table.cell(row, "First Name"), table.cell(row, "Last Name"), table.cell(row, "Email"),
+            table.identity(row, ("Username", "Student ID")))
+
+
+def _moodle_person(table: _Table, row: list[str]) -> Person:
+    return (table.cell(row, "First name"), table.cell(row, "Last name") or table.cell(row, "Surname"),
+            table.cell(row, "Email address"), table.identity(row, MOODLE_ID_COLUMNS))
+
+
+PERSON_READERS = {"canvas": _canvas_person, "blackboard": _blackboard_person, "moodle": _moodle_person}
+
+
+def _header(data: bytes, platform: str | None, id_column: str | None) -> tuple[list[list[str]], str, str]:
+    """(rows from the header on, platform, id column), or RosterFileError saying what to give."""
     rows, _ = decode_rows(data)
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
@@ -211,40 +253,30 @@ def read_members(data: bytes, platform: str | None = None, id_column: str | None
         raise RosterFileError([f"row 1: no column {id_column!r} for the nbgrader student id (the columns are: "
                                f"{', '.join(header)}): name the right one with --id-column"
                                + (MOODLE_NO_USERNAME if platform == "moodle" and id_column == "Username" else "")])
-    index = {name: i for i, name in reversed(list(enumerate(header)))}
+    return rows, platform, id_column
 
-    def cell(row: list[str], name: str) -> str:
-        i = index.get(name)
-        return row[i].strip() if i is not None and i < len(row) else ""
 
+def read_members(data: bytes, platform: str | None = None, id_column: str | None = None
+                 ) -> tuple[str, str, list[Member], list[Column]]:
+    """(platform, id column, members, grade columns) from a participant file; RosterFileError lists every bad row.
+
+    Row numbers are the file's own, counting the header as row 1.
+    """
+    rows, platform, id_column = _header(data, platform, id_column)
+    table = _Table([h.strip() for h in rows[0]])
+    person = PERSON_READERS[platform]
     members, problems, seen = [], [], {}
     for number, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
+        if not any(c.strip() for c in row) or (found := person(table, row)) is None:
             continue
-        if platform == "canvas" and ("Points Possible" in row[0] or
-                                     all(re.match(r"^\s*(Muted|Manual Posting.*)?\s*$", c, re.I) for c in row)):
+        if len(row) > len(table.header):
+            problems.append(f"row {number}: {len(row)} fields but the header has {len(table.header)} (a name with "
+                            "a comma that is not in quotes?)")
             continue
-        if platform == "canvas" and cell(row, "Student") == CANVAS_TEST_STUDENT:
-            continue
-        if len(row) > len(header):
-            problems.append(f"row {number}: {len(row)} fields but the header has {len(header)} (a name with a "
-                            "comma that is not in quotes?)")
-            continue
-        student_id = cell(row, id_column)
-        if platform == "canvas":
-            first, last = ((cell(row, "FirstName"), cell(row, "LastName")) if "LastName" in index
-                           else _split_sortable(cell(row, "Student")))
-            identity = {k: cell(row, k) for k in CANVAS_STUDENT_COLUMNS if k in index}
-            email = ""
-        elif platform == "blackboard":
-            first, last, email = cell(row, "First Name"), cell(row, "Last Name"), cell(row, "Email")
-            identity = {k: cell(row, k) for k in ("Username", "Student ID") if k in index}
-        else:
-            first, last = cell(row, "First name"), cell(row, "Last name") or cell(row, "Surname")
-            email = cell(row, "Email address")
-            identity = {k: cell(row, k) for k in MOODLE_ID_COLUMNS if k in index}
+        first, last, email, identity = found
         first, last, email = clean_name(first), clean_name(last), clean_name(email)
         identity = {k: clean_name(v) for k, v in identity.items()}
+        student_id = table.cell(row, id_column)
         who = " ".join(p for p in (first, last) if p) or "a student with no name"
         if problem := _identity_problem(id_column, student_id, who, identity, seen):
             problems.append(f"row {number}: {problem}")
@@ -255,7 +287,7 @@ def read_members(data: bytes, platform: str | None = None, id_column: str | None
         raise RosterFileError(problems)
     if not members:
         raise RosterFileError(["no students in the file: download the participant list with its students"])
-    return platform, id_column, members, _columns(platform, header, rows[1:])
+    return platform, id_column, members, _columns(platform, table.header, rows[1:])
 
 
 # ------------------------------------------------------------------------------------------ writing grades

@@ -12,8 +12,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from course.grading.course_folder import require_gradebook
 from course.grading.lms.platforms import Column, Member, read_members
-from course.grading.nbgrader_run import GradingError, db_url
+from course.grading.nbgrader_run import GradingError
 
 __all__ = ["ROSTER_FILE", "Roster", "RosterImport", "import_roster", "load_roster"]
 
@@ -66,7 +67,7 @@ def import_roster(course_dir: Path | str, file: Path | str, platform: str | None
     ``roster.json`` updated. A student already in the gradebook keeps their id and gets the platform's names."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from course.progress import write_atomically
+    from course.files import write_atomically
 
     root, file = Path(course_dir), Path(file)
     try:
@@ -75,11 +76,10 @@ def import_roster(course_dir: Path | str, file: Path | str, platform: str | None
         raise GradingError(f"cannot read {file}: {error.strerror}") from None
     platform, id_column, members, columns = read_members(data, platform, id_column)
     roster = Roster(platform, id_column, file.name, members, columns)
-    if not (root / "gradebook.db").exists():
-        raise GradingError(f"no gradebook.db in {root}: run `course build ASSIGNMENT` there first")
+    url = require_gradebook(root)
     added, updated, before = [], [], {}
     path = root / ROSTER_FILE
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(url) as gb:
         try:
             for member in members:
                 try:

@@ -31,6 +31,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
+from course.grading.cells import is_course_cell
 from course.grading.regions import HIDDEN, MARK_SCHEME, without_regions
 
 __all__ = ["Limits", "SandboxUnavailable", "ShowStudentOutputs", "execute_notebook", "require_sandbox",
@@ -188,11 +189,6 @@ def execute_notebook(notebook: NotebookNode, files: Path | None = None, *, cell_
 _CHECKED: list[bool] = []
 
 
-def _is_course_cell(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("locked") or meta.get("grade"))
-
-
 class ShowStudentOutputs(NbGraderPreprocessor):
     """Run the student's notebook in the sandbox and show the outputs of the student's own cells in the graded
     copy (hidden tests are cut out first). Never touches a grade cell, so never a score. Off by default."""
@@ -222,6 +218,6 @@ class ShowStudentOutputs(NbGraderPreprocessor):
                              resources["nbgrader"]["student"], str(error).splitlines()[0][:200])
             return nb, resources
         for cell, run in zip(nb.cells, ran.cells, strict=False):
-            if cell.cell_type == "code" and run.cell_type == "code" and not _is_course_cell(cell):
+            if cell.cell_type == "code" and run.cell_type == "code" and not is_course_cell(cell):
                 cell.outputs = run.get("outputs", [])
         return nb, resources

@@ -28,6 +28,7 @@ from nbformat.v4 import new_output
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
+from course.grading.cells import grade_id
 from course.grading.course_folder import ReleasedCell, released_cells
 from course.grading.identity import bad_id, shown
 from course.grading.inspection import allowed_answer_names, extra_files, inspect_notebook, too_many_cells
@@ -69,13 +70,11 @@ def _cells(resources, *, keep: bool) -> list[ReleasedCell]:
     return cells
 
 
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
 class InspectSubmission(NbGraderPreprocessor):
     """Flag what grading will ignore or put back (extra cells and files, code besides answers, edited or
-    deleted locked cells): one warning line naming the student and every reason. Changes nothing."""
+    deleted locked cells): one warning line naming the student and every reason. Changes one thing: a cell the
+    gradebook does not know loses its nbgrader metadata, so a forged grade cell earns nothing and cannot make
+    nbgrader's own OverwriteCells fail (which would score the student's real answers zero)."""
 
     def preprocess(self, nb: NotebookNode, resources):
         meta = resources["nbgrader"]
@@ -92,6 +91,10 @@ class InspectSubmission(NbGraderPreprocessor):
                          if not name.endswith(".ipynb")]
         if problems:
             self.log.warning("student %s: %s", shown(repr(meta["student"])), shown("; ".join(problems)))
+        known = {c.name for c in cells}
+        for cell in nb.cells:
+            if grade_id(cell) not in known:
+                cell.get("metadata", {}).pop("nbgrader", None)
         return nb, resources
 
 
@@ -142,7 +145,7 @@ class GradeLiterals(NbGraderPreprocessor):
         names = allowed_answer_names(list(cells.values()))
         namespace: dict = {"__name__": "__main__"}
         for index, cell in enumerate(nb.cells):
-            released = cells.get(_grade_id(cell))
+            released = cells.get(grade_id(cell))
             if released is None:
                 cell.get("metadata", {}).pop("nbgrader", None)
             else:

@@ -84,8 +84,10 @@ def _released_text(resources) -> set[str]:
     meta = resources.get("nbgrader", {})
     if not folder or not meta:
         return set()
-    return course_markdown(Path(folder).resolve().parents[2] / "release" / meta["assignment"] /
-                           f"{meta['notebook']}.ipynb")
+    from course.grading.course_folder import CourseFolders
+
+    release = CourseFolders(Path(folder).resolve().parents[2]).release(meta["assignment"])
+    return course_markdown(release / f"{meta['notebook']}.ipynb")
 
 
 class StudentText(NbGraderPreprocessor):

@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from course.grading.answer_reading import NO_ANSWER, NOT_PLAIN, notebook_answers, read_answers
-from course.grading.nbgrader_run import db_url
 from course.grading.report.cohort_statistics import CohortReport, Item, ItemStats, ManualItem, Student, analyse
 from course.grading.report.item_names import ItemText, item_texts
 from course.grading.report.report_page import mark_scheme_href, mark_scheme_html, report_html
@@ -24,10 +23,13 @@ __all__ = ["NO_ANSWER", "NOT_PLAIN", "CohortReport", "Item", "ItemStats", "Manua
 
 def _texts(root: Path, assignment: str, notebooks: list[str], prefix: bool) -> dict[str, ItemText]:
     """Item texts from the source notebooks, by item id; none for a notebook whose source is gone or broken."""
+    from course.grading.course_folder import CourseFolders
+
     texts: dict[str, ItemText] = {}
+    source = CourseFolders(root).source(assignment)
     for nb in notebooks:
         try:
-            found = item_texts(root / "assignments" / assignment / f"{nb}.ipynb")
+            found = item_texts(source / f"{nb}.ipynb")
         except (OSError, ValueError):
             continue
         texts.update({f"{nb}:{k}" if prefix else k: v for k, v in found.items()})
@@ -38,11 +40,13 @@ def _gather(course_dir: Path | str, assignment: str) -> tuple[list[Item], list[S
     from nbgrader.api import Gradebook
 
     from course.grading.cohort import require_assignment, submitted_students
+    from course.grading.course_folder import CourseFolders
     from course.grading.report.gradebook_queries import load_items, load_names, load_scores
 
-    root = Path(course_dir).resolve()
+    folders = CourseFolders(course_dir)
+    root = folders.root
     require_assignment(assignment, root)
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(folders.gradebook_url) as gb:
         items, notebooks = load_items(gb, assignment)
         prefix = len(notebooks) > 1
         scores = load_scores(gb, assignment, prefix)
@@ -54,10 +58,10 @@ def _gather(course_dir: Path | str, assignment: str) -> tuple[list[Item], list[S
     for student in sorted(set(names) | set(scores) | set(submitted_students(assignment, root))):
         name = names.get(student, student)
         if student not in scores:
-            status = "not-autograded" if (root / "submitted" / student / assignment).is_dir() else "missing"
+            status = "not-autograded" if folders.submitted(student, assignment).is_dir() else "missing"
             students.append(Student(student, status, name=name))
             continue
-        graded = root / "autograded" / student / assignment
+        graded = folders.autograded(student, assignment)
         answers, absent = {}, []
         for nb in notebooks:
             path = graded / f"{nb}.ipynb"
@@ -88,7 +92,7 @@ def cohort_report(course_dir: Path | str, assignment: str) -> CohortReport:
 def write_report(course_dir: Path | str, assignment: str, output: Path | str | None = None
                  ) -> tuple[CohortReport, Path, Path]:
     """Write the report (default ``reports/ASSIGNMENT.html``) and its mark scheme page beside it."""
-    from course.progress import write_atomically
+    from course.files import write_atomically
 
     items, students, texts = _gather(course_dir, assignment)
     report = analyse(assignment, items, students)

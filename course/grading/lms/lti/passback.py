@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from course.files import write_atomically
+from course.grading.course_folder import require_gradebook
 from course.grading.lms.export import _refuse_unmarked, cohort_grades
 from course.grading.lms.lti.launch import account_name, role_name
 from course.grading.lms.lti.registration import LTIError, Registration
 from course.grading.lms.lti.services import PlatformServices
-from course.grading.nbgrader_run import db_url
-from course.progress import write_atomically
+from course.grading.nbgrader_run import GradingError
 
 __all__ = ["LTI_ROSTER_FILE", "Sent", "passback", "sync_roster"]
 
@@ -73,10 +74,12 @@ def sync_roster(root: Path | str, registration: Registration, context: str | Non
     members = services.members(urls["context_memberships_url"])
     learners = [m for m in members if isinstance(m, dict) and m.get("user_id") and m.get("status", "Active") ==
                 "Active" and any(role_name(str(r)) == "Learner" for r in m.get("roles", []))]
-    if not (root / "gradebook.db").exists():
-        raise LTIError(f"no gradebook.db in {root}: run `course build ASSIGNMENT` there first")
+    try:
+        url = require_gradebook(root)
+    except GradingError as error:
+        raise LTIError(str(error)) from None
     issuer, roster, added, updated = registration.platform.issuer, {}, [], []
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(url) as gb:
         for member in learners:
             account = account_name(issuer, str(member["user_id"]))
             first, last = _plain(member.get("given_name")), _plain(member.get("family_name"))

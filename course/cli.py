@@ -256,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Scan release/ASSIGNMENT, feedback/*/ASSIGNMENT and the exchange (outbound and feedback) for nbgrader "
         "markers, any line of the solutions, hidden tests or mark schemes, and each key in its hidden test "
         "(however it is escaped or spaced). Exit 1 if anything leaks.")
-    from course.grading.trainer_commands import add_trainer_commands
+    from course.grading.trainer.commands import add_trainer_commands
 
     add_trainer_commands(commands, COURSE_HELP)
     return parser
@@ -264,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from course.grading.nbgrader_run import GradingError
-    from course.grading.trainer_commands import prepare
+    from course.grading.trainer.commands import prepare
 
     args = build_parser().parse_args(argv)
     try:

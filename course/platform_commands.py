@@ -12,7 +12,7 @@ __all__ = ["add_platform_commands"]
 
 def _export(args: argparse.Namespace) -> int:
     from course.grading.lms.export import export_grades
-    from course.grading.trainer_commands import demo_export_name, refuse_before_autograde
+    from course.grading.trainer.commands import demo_export_name, refuse_before_autograde
 
     refuse_before_autograde(args.assignment, Path(args.course), "exported")
     output = args.output or demo_export_name(args.assignment, Path(args.course), args.format)

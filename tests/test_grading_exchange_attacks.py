@@ -27,7 +27,8 @@ from support.grading import (
     submitted_cohort,
 )
 
-from course.grading.nbgrader_run import db_url, nbgrader
+from course.grading.course_folder import gradebook_url
+from course.grading.nbgrader_run import nbgrader
 
 ASSIGNMENT = "risk_factors"
 HONEST = ("ada", "cy")
@@ -142,7 +143,7 @@ def graded(request, cohort):
 
 
 def _scores(root):
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return {s.student.id: s.score for s in gb.assignment_submissions(ASSIGNMENT)}
 
 

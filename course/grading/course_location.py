@@ -92,11 +92,11 @@ def known_assignments(root: Path) -> list[str]:
 def _in_gradebook(root: Path) -> list[str]:
     from nbgrader.api import Gradebook
 
-    from course.grading.nbgrader_run import db_url
+    from course.grading.course_folder import gradebook_url
 
     if not (Path(root) / "gradebook.db").is_file():
         return []
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return [a.name for a in gb.assignments]
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 import nbformat
 
 from course.grading.build import copy_course
+from course.grading.course_folder import gradebook_url
 from course.grading.course_location import DEMO_MARKER, is_demo_course
-from course.grading.nbgrader_run import GradingError, db_url, nbgrader
+from course.grading.nbgrader_run import GradingError, nbgrader
 from course.grading.plain_answers import read_answers
 from course.grading.regions import SOLUTION, region_lines
 
@@ -185,7 +186,7 @@ def make_demo(assignment: str, source_course: Path, target: Path, students: int 
     source = nbformat.read(root / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
     options = _option_lists(release)
     cohort = {f"demo-{i:02d}": KINDS[(i - 1) % len(KINDS)] for i in range(1, students + 1)}
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         for i, student in enumerate(cohort, start=1):
             gb.update_or_create_student(student, first_name="Demo student", last_name=str(i),
                                         email=f"{student}@demo.invalid")
@@ -194,7 +195,7 @@ def make_demo(assignment: str, source_course: Path, target: Path, students: int 
             _submit(root, assignment, student, _answered(release, source, cohort[student], options), Path(scratch))
         late = [s for s in cohort if cohort[s] == "late"]
         if late:  # due now: the late students hand in after it
-            with Gradebook(db_url(root)) as gb:
+            with Gradebook(gradebook_url(root)) as gb:
                 gb.update_or_create_assignment(assignment, duedate=dt.datetime.now(dt.UTC).replace(tzinfo=None))
         for student in late:
             _submit(root, assignment, student, _answered(release, source, cohort[student], options), Path(scratch))

@@ -67,9 +67,9 @@ def auto_scores(root: Path) -> dict[str, float]:
     """Each demo student's autograded points (everything but the written answer), from the gradebook."""
     from nbgrader.api import Gradebook
 
-    from course.grading.nbgrader_run import db_url
+    from course.grading.course_folder import gradebook_url
 
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return {s.student.id: sum(g.score for nb in s.notebooks for g in nb.grades if g.cell.cell_type == "code")
                 for s in gb.assignment_submissions("risk_factors")}
 

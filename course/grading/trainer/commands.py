@@ -43,7 +43,7 @@ def prepare(args: argparse.Namespace) -> None:
 
 
 def _next(assignment: str, root: Path) -> str:
-    from course.grading.status import assignment_status
+    from course.grading.trainer.status import assignment_status
 
     state = assignment_status(assignment, root)
     return f"Next: {state.next_command} ({state.next_why})" if state.next_command else f"Next: {state.next_why}"
@@ -59,7 +59,7 @@ def _require_collected(assignment: str, root: Path) -> None:
 
 def refuse_before_autograde(assignment: str, root: Path, doing: str) -> None:
     """Refuse while a collected submission is not autograded yet (it would read as "no submission")."""
-    from course.grading.status import assignment_status
+    from course.grading.trainer.status import assignment_status
 
     state = assignment_status(assignment, root)
     if state.not_collected:
@@ -82,7 +82,7 @@ def demo_export_name(assignment: str, root: Path, fmt: str) -> Path | None:
 
 
 def status(args: argparse.Namespace) -> int:
-    from course.grading.status import course_status_text
+    from course.grading.trainer.status import course_status_text
 
     print(course_status_text(Path(args.course), args.assignment))
     return 0

@@ -40,11 +40,11 @@ class AssignmentStatus:
 def _in_gradebook(assignment: str, root: Path) -> bool:
     from nbgrader.api import Gradebook, MissingEntry
 
-    from course.grading.nbgrader_run import db_url
+    from course.grading.course_folder import gradebook_url
 
     if not (root / "gradebook.db").exists():
         return False
-    with Gradebook(db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         try:
             gb.find_assignment(assignment)
         except MissingEntry:

@@ -14,7 +14,7 @@ def _export(args: argparse.Namespace) -> int:
     from course.grading.lms.export import export_grades
     from course.grading.trainer.commands import demo_export_name, refuse_before_autograde
 
-    refuse_before_autograde(args.assignment, Path(args.course), "exported")
+    waiting = refuse_before_autograde(args.assignment, Path(args.course), "exported", uncollected_ok=True)
     output = args.output or demo_export_name(args.assignment, Path(args.course), args.format)
     result = export_grades(args.assignment, args.course, output, args.format, args.allow_unmarked,
                            args.platform_id)
@@ -28,6 +28,10 @@ def _export(args: argparse.Namespace) -> int:
             print(f"{len(names)} student(s) {what}:\n" + "\n".join(f"  - {name}" for name in names))
     for warning in result.warnings:
         print(f"Check: {warning}")
+    if waiting:
+        print(f"Check: {len(waiting)} student(s) submitted after the last collect ({', '.join(waiting)}): their "
+              f"grade is left empty, not zero. Next: nbgrader collect {args.assignment}, course autograde "
+              f"{args.assignment}, then export again")
     return 0
 
 

@@ -185,6 +185,10 @@ def released_cells(url: str, assignment: str) -> dict[str, list[ReleasedCell]]:
     return notebooks
 
 
+# The exchange's own sub-folders are fixed by nbgrader's exchange classes, not settings.
+EXCHANGE_FEEDBACK = "feedback"
+
+
 def exchange_folder(root: Path) -> Path | None:
     """This course's folder in the exchange students fetch from and submit to, if it exists."""
     app = _settings(root)

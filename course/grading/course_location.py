@@ -11,6 +11,7 @@ import difflib
 import os
 from pathlib import Path
 
+from course.grading.course_folder import CourseFolders, gradebook_url
 from course.grading.nbgrader_run import GradingError
 
 __all__ = ["DEMO_MARKER", "NotACourseFolder", "did_you_mean", "find_course_folder", "is_demo_course",
@@ -37,8 +38,7 @@ def _nearby(start: Path) -> Path | None:
     for base in (start, Path.home()):
         for depth in ("*", "*/*"):
             try:
-                found = sorted(p.parent for p in base.glob(f"{depth}/{CONFIG}")
-                               if (p.parent / "assignments").is_dir())
+                found = sorted(p.parent for p in base.glob(f"{depth}/{CONFIG}"))
             except OSError:
                 continue
             if found:
@@ -52,7 +52,7 @@ def find_course_folder(given: str | os.PathLike | None = None, start: Path | Non
     start = Path(start or Path.cwd())
     if given is not None:
         folder = Path(given)
-        if (folder / CONFIG).is_file() or (folder / "gradebook.db").is_file():  # named: its gradebook is enough
+        if (folder / CONFIG).is_file() or _has_gradebook(folder):  # named: its gradebook is enough
             return folder.resolve()
         where = f"--course {given}: {folder.resolve()} holds no {CONFIG}"
     else:
@@ -84,7 +84,7 @@ def did_you_mean(name: str, known: list[str]) -> str:
 
 def known_assignments(root: Path) -> list[str]:
     """The assignments this course has sources for (assignments/NAME/*.ipynb)."""
-    folder = Path(root) / "assignments"
+    folder = CourseFolders(root).source(".")
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) \
         if folder.is_dir() else []
 
@@ -92,12 +92,16 @@ def known_assignments(root: Path) -> list[str]:
 def _in_gradebook(root: Path) -> list[str]:
     from nbgrader.api import Gradebook
 
-    from course.grading.course_folder import gradebook_url
-
-    if not (Path(root) / "gradebook.db").is_file():
+    if not _has_gradebook(Path(root)):
         return []
     with Gradebook(gradebook_url(root)) as gb:
         return [a.name for a in gb.assignments]
+
+
+def _has_gradebook(folder: Path) -> bool:
+    """Whether the gradebook nbgrader's settings name for ``folder`` exists (a database server always counts)."""
+    url = gradebook_url(folder)
+    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).is_file()
 
 
 def require_known_assignment(assignment: str, root: Path) -> None:
@@ -107,7 +111,8 @@ def require_known_assignment(assignment: str, root: Path) -> None:
         return
     known = sorted(set(known) | set(_in_gradebook(root)))
     listing = ", ".join(known) if known else "none"
-    raise GradingError(f"no assignment {assignment!r} in {Path(root) / 'assignments'}.{did_you_mean(assignment, known)}"
+    sources = CourseFolders(root).source(".")
+    raise GradingError(f"no assignment {assignment!r} in {sources}.{did_you_mean(assignment, known)}"
                        f" This course's assignments: {listing}. (`course status` shows each one and what to do next.)")
 
 

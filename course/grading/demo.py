@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from course.grading.build import copy_course
-from course.grading.course_folder import gradebook_url
+from course.grading.course_folder import CourseFolders, gradebook_url
 from course.grading.course_location import DEMO_MARKER, is_demo_course
 from course.grading.nbgrader_run import GradingError, nbgrader
 from course.grading.plain_answers import read_answers
@@ -182,8 +182,8 @@ def make_demo(assignment: str, source_course: Path, target: Path, students: int 
     root = _scratch_course(Path(source_course), target)
     _run(["generate_assignment", assignment], root)
     _run(["release_assignment", assignment], root)
-    release = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-    source = nbformat.read(root / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
+    release = nbformat.read(CourseFolders(root).release(assignment) / f"{assignment}.ipynb", as_version=4)
+    source = nbformat.read(CourseFolders(root).source(assignment) / f"{assignment}.ipynb", as_version=4)
     options = _option_lists(release)
     cohort = {f"demo-{i:02d}": KINDS[(i - 1) % len(KINDS)] for i in range(1, students + 1)}
     with Gradebook(gradebook_url(root)) as gb:

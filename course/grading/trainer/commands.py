@@ -34,7 +34,7 @@ def prepare(args: argparse.Namespace) -> None:
     assignment = getattr(args, "assignment", None)
     if assignment is not None:
         require_known_assignment(assignment, root)
-        if args.command in NEEDS_AUTOGRADE and args.command != "report":
+        if args.command in NEEDS_AUTOGRADE and args.command not in ("report", "export"):
             refuse_before_autograde(assignment, root, NEEDS_AUTOGRADE[args.command])
         if args.command == "autograde":
             _require_collected(assignment, root)
@@ -57,12 +57,14 @@ def _require_collected(assignment: str, root: Path) -> None:
                            f"submitted/. {_next(assignment, root)}")
 
 
-def refuse_before_autograde(assignment: str, root: Path, doing: str) -> None:
-    """Refuse while a collected submission is not autograded yet (it would read as "no submission")."""
+def refuse_before_autograde(assignment: str, root: Path, doing: str, *, uncollected_ok: bool = False) -> list[str]:
+    """Refuse while a collected submission is not autograded yet (it would read as "no submission"), and, unless
+    ``uncollected_ok``, while one waits in the exchange; returns the students whose submission still waits there
+    (one that arrived during grading is for the next collect: an export leaves their grade empty and says why)."""
     from course.grading.trainer.status import assignment_status
 
     state = assignment_status(assignment, root)
-    if state.not_collected:
+    if state.not_collected and not uncollected_ok:
         raise GradingError(
             f"not {doing}: {len(state.not_collected)} submission(s) of {assignment} are in the exchange but not "
             f"collected yet ({', '.join(state.not_collected)}), and would read as no submission. "
@@ -72,6 +74,7 @@ def refuse_before_autograde(assignment: str, root: Path, doing: str) -> None:
             f"not {doing}: {len(state.not_autograded)} collected submission(s) of {assignment} are not graded yet "
             f"({', '.join(state.not_autograded)}), and would read as no submission. "
             f"Next: course autograde {assignment}")
+    return state.not_collected
 
 
 def demo_export_name(assignment: str, root: Path, fmt: str) -> Path | None:

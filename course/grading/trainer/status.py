@@ -9,8 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.grading.course_folder import course_config, exchange_folder, submitted_students
+from course.grading.course_folder import (
+    EXCHANGE_FEEDBACK,
+    CourseFolders,
+    course_config,
+    exchange_folder,
+    submitted_students,
+)
 from course.grading.course_location import is_demo_course, known_assignments
+from course.grading.identity import bad_id, shown
 
 __all__ = ["AssignmentStatus", "assignment_status", "course_status_text"]
 
@@ -40,16 +47,29 @@ class AssignmentStatus:
 def _in_gradebook(assignment: str, root: Path) -> bool:
     from nbgrader.api import Gradebook, MissingEntry
 
-    from course.grading.course_folder import gradebook_url
+    from course.grading.course_folder import require_gradebook
+    from course.grading.nbgrader_run import GradingError
 
-    if not (root / "gradebook.db").exists():
+    try:
+        url = require_gradebook(root, assignment)
+    except GradingError:
         return False
-    with Gradebook(gradebook_url(root)) as gb:
+    with Gradebook(url) as gb:
         try:
             gb.find_assignment(assignment)
         except MissingEntry:
             return False
     return True
+
+
+def _scored(assignment: str, root: Path) -> set[str]:
+    """Students the gradebook has a score for (autograde records a zero for a submission it could not grade)."""
+    from nbgrader.api import Gradebook
+
+    from course.grading.course_folder import gradebook_url
+
+    with Gradebook(gradebook_url(root)) as gb:
+        return {s.student.id for s in gb.assignment_submissions(assignment)}
 
 
 def _exchange(assignment: str, root: Path) -> tuple[bool, set[str], set[str]]:
@@ -61,11 +81,11 @@ def _exchange(assignment: str, root: Path) -> tuple[bool, set[str], set[str]]:
         return False, set(), set()
     inbound = {p.name.split("+")[0] for p in (folder / "inbound").glob(f"*+{assignment}+*")}
     released_feedback = set()
-    for html in (root / "feedback").glob(f"*/{assignment}/*.html"):
+    for html in CourseFolders(root).feedback().glob(f"*/{assignment}/*.html"):
         secret = html.parent / "submission_secret.txt"
         if secret.exists():
             checksum = notebook_hash(secret=secret.read_text(), notebook_id=html.stem)
-            if (folder / "feedback" / f"{checksum}.html").exists():
+            if (folder / EXCHANGE_FEEDBACK / f"{checksum}.html").exists():
                 released_feedback.add(html.parent.parent.name)
     return (folder / "outbound" / assignment).is_dir(), inbound, released_feedback
 
@@ -87,7 +107,8 @@ def assignment_status(assignment: str, root: Path) -> AssignmentStatus:
     root = Path(root)
     status = AssignmentStatus(assignment)
     facts = status.facts
-    built = (root / "release" / assignment).is_dir() and _in_gradebook(assignment, root)
+    folders = CourseFolders(root)
+    built = folders.release(assignment).is_dir() and _in_gradebook(assignment, root)
     facts.append(("built", "yes (release/" + assignment + ")" if built else "no"))
     if not built:
         status.next_command, status.next_why = f"course build {assignment}", "generate the student version"
@@ -100,8 +121,13 @@ def assignment_status(assignment: str, root: Path) -> AssignmentStatus:
     facts.append(("in the exchange", f"{len(inbound)} student(s) submitted" +
                   (f", {len(to_collect)} not collected yet ({_names(to_collect)})" if to_collect else "")))
     facts.append(("collected", f"{len(collected)} (submitted/)"))
-    autograded = {p.parent.name for p in (root / "autograded").glob(f"*/{assignment}") if p.is_dir()}
-    status.not_autograded = sorted(collected - autograded)
+    set_aside = {s for s in collected if bad_id(s)}
+    autograded = ({p.parent.name for p in folders.autograded().glob(f"*/{assignment}") if p.is_dir()}
+                  | _scored(assignment, root))
+    status.not_autograded = sorted(collected - autograded - set_aside)
+    if set_aside:
+        facts.append(("set aside", f"{len(set_aside)} folder(s) whose name is not a student id, never graded "
+                                   f"({_names(shown(s) for s in set_aside)})"))
     facts.append(("autograded", f"{len(autograded & collected)} of {len(collected)}" +
                   (f"; not graded yet: {_names(status.not_autograded)}" if status.not_autograded else "")))
     if not released:
@@ -131,7 +157,7 @@ def _after_marking(status: AssignmentStatus, root: Path, collected: set[str], fe
     from course.grading.lms.roster import ROSTER_FILE, load_roster
 
     assignment, facts = status.assignment, status.facts
-    generated = {p.parent.name for p in (root / "feedback").glob(f"*/{assignment}") if p.is_dir()}
+    generated = {p.parent.name for p in CourseFolders(root).feedback().glob(f"*/{assignment}") if p.is_dir()}
     facts.append(("feedback", f"{len(generated & collected)} generated, {len(feedback_released)} released"))
     report = root / "reports" / f"{assignment}.html"
     facts.append(("report", str(report.relative_to(root)) if report.exists() else "not written"))

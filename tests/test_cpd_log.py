@@ -10,11 +10,11 @@ from datetime import date
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from support.activity import right_answers
 
 from course import cpd_record, reflection, understanding_check
 from course.content import load_content
 from course.models.cpd import NMC_LOG_FIELDS, ParticipatorySession, build_cpd_record, code_sections
-from tests.support.activity import right_answers
 
 FACILITATOR = "Dr Amara Okafor"
 

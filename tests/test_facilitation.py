@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from course.content import check_content, load_content
@@ -43,6 +44,7 @@ def test_the_guide_shows_each_case_in_full_from_the_data():
     assert "## Module 02" not in page
 
 
+@pytest.mark.content
 def test_the_docs_page_is_what_the_command_prints():
     """Is docs/facilitation.md exactly `course facilitation`'s output (so it cannot go stale)?"""
     printed = subprocess.run([sys.executable, "-m", "course.cli", "facilitation"], capture_output=True, text=True,

@@ -178,8 +178,12 @@ def test_a_submission_during_grading_waits_for_the_next_collect(graded):
 
 def test_report_and_export_carry_the_honest_grades(graded, tmp_path):
     from course.cli import main
+    from course.grading.trainer.status import assignment_status
 
     _, (root, _, _, _, _), _ = graded
+    late = assignment_status(ASSIGNMENT, root).not_autograded  # a submission collected after the grading run
+    for student in late:
+        assert main(["autograde", ASSIGNMENT, "--course", str(root), "--student", student]) == 0
     output = tmp_path / "grades.csv"
     assert main(["export", ASSIGNMENT, "--course", str(root), "--output", str(output), "--allow-unmarked"]) == 0
     rows = {row["student"]: row for row in csv.DictReader(output.open(encoding="utf-8", newline=""))}

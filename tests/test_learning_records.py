@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.activity import right_answers, wrong_answers
+from support.servers import free_port, running, wait_until_answering
 
 from course import cpd_record, learning_record_store, reflection, understanding_check
 from course.models.learning_records import SETTINGS_FILE, LrsSettingsError, load_settings
-from tests.support.activity import right_answers, wrong_answers
-from tests.support.servers import free_port, running, wait_until_answering
 
 REPO = Path(__file__).resolve().parent.parent
 RALPH = REPO / ".venv-lrs" / "bin" / "ralph"

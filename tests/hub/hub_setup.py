@@ -53,3 +53,12 @@ def write_settings(folder: Path) -> dict:
     folder.chmod(0o755)
     path.chmod(0o644)
     return load_course_hub().load_settings(path)
+
+
+def automatic_points() -> float:
+    """The assignment's autograded points, read from its source (its test cells' points)."""
+    import nbformat
+
+    source = nbformat.read(REPO / "assignments" / "risk_factors" / "risk_factors.ipynb", as_version=4)
+    return sum(c.metadata["nbgrader"].get("points", 0) for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))

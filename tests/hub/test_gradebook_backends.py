@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hub_setup import REPO, load_course_hub, write_settings
+from hub_setup import REPO, automatic_points, load_course_hub, write_settings
 
 pytestmark = pytest.mark.hub
 RUNUSER = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin") or "runuser"
@@ -76,15 +76,6 @@ def grade(hub_python: str, course: Path, db_url: str, graders: int) -> dict:
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     summary["seconds"] = time.monotonic() - started
     return summary
-
-
-def automatic_points() -> float:
-    """The assignment's autograded points, read from its source (its test cells' points)."""
-    import nbformat
-
-    source = nbformat.read(REPO / "assignments" / "risk_factors" / "risk_factors.ipynb", as_version=4)
-    return sum(c.metadata["nbgrader"].get("points", 0) for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
 
 
 def check_marks(summary: dict) -> None:

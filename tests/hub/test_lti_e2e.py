@@ -361,5 +361,7 @@ def test_a_student_cannot_reach_the_tools_key_or_the_platforms_services(lti_hub)
         assert probe.returncode != 0 and "Permission denied" in probe.stderr, (command, probe.stderr)
     passback = run_as(student, s, "course", "passback", ASSIGNMENT, "--course", s["COURSE_ROOT"], ok=False)
     assert passback.returncode != 0 and "ermission denied" in passback.stderr, passback.stderr
-    sync = run_as(student, s, "course", "roster", "sync", "--course", "/tmp", ok=False)
+    own = Path(pwd.getpwnam(student).pw_dir) / "own-course"  # a course folder of their own: only the key stops them
+    run_as(student, s, "sh", "-c", f"mkdir -p {own} && touch {own}/nbgrader_config.py")
+    sync = run_as(student, s, "course", "roster", "sync", "--course", str(own), ok=False)
     assert sync.returncode != 0 and "ermission denied" in sync.stderr, sync.stderr

@@ -121,10 +121,13 @@ class Reader:
                 words = f"Typed on a phone for {widget.prompt_id}."
                 self.tap(notebook, box.locator("textarea"))
                 page.keyboard.type(words)
+                expect(box.locator("textarea")).to_have_value(words)  # every key arrived before Save is tapped
                 self.tap(notebook, box.get_by_role("button", name=widget.save_button.description, exact=True))
                 box.locator("[role=status]").filter(has_text="✓").wait_for()
-                if Progress(self.server.course_home).reflection(widget.prompt_id).text != words:
-                    self.note(notebook, [f"reflection {widget.prompt_id} not saved word for word"])
+                saved = Progress(self.server.course_home).reflection(widget.prompt_id)
+                if saved is None or saved.text != words:
+                    self.note(notebook, [f"reflection {widget.prompt_id} not saved word for word: "
+                                         f"{saved.text if saved else None!r}"])
             elif name in BY_TOUCH:
                 widget = BY_TOUCH[name](*args, **kwargs, progress=progress)
                 self.answer_by_touch(notebook, activity_on(page, widget.title), widget)

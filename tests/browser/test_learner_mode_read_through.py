@@ -120,6 +120,8 @@ class Reader:
                 box = page.locator(".sa-reflection").filter(has_text=args[1])
                 words = f"Typed on a phone for {widget.prompt_id}."
                 self.tap(notebook, box.locator("textarea"))
+                page.keyboard.press("Control+A")  # an earlier test on this server may have saved words here
+                page.keyboard.press("Backspace")
                 page.keyboard.type(words)
                 expect(box.locator("textarea")).to_have_value(words)  # every key arrived before Save is tapped
                 self.tap(notebook, box.get_by_role("button", name=widget.save_button.description, exact=True))

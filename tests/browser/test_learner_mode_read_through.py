@@ -52,6 +52,17 @@ TARGET_PX = 24  # WCAG 2.2 target size (minimum)
 REFUSED = re.compile(r"course pages? open|_xsrf", re.IGNORECASE)
 
 
+def _saved_within(progress: Progress, prompt_id: str, words: str, seconds: float):
+    """The reflection as kept, once it holds ``words`` or ``seconds`` have passed (a ✓ from an earlier save may
+    already be on screen when Save is tapped, so the status alone cannot tell that this save has landed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        saved = progress.reflection(prompt_id)
+        if (saved is not None and saved.text == words) or time.monotonic() > deadline:
+            return saved
+        time.sleep(0.2)
+
+
 class Reader:
     """One learner in one tab, following links and noting what goes wrong page by page."""
 
@@ -126,7 +137,7 @@ class Reader:
                 expect(box.locator("textarea")).to_have_value(words)  # every key arrived before Save is tapped
                 self.tap(notebook, box.get_by_role("button", name=widget.save_button.description, exact=True))
                 box.locator("[role=status]").filter(has_text="✓").wait_for()
-                saved = Progress(self.server.course_home).reflection(widget.prompt_id)
+                saved = _saved_within(Progress(self.server.course_home), widget.prompt_id, words, seconds=15)
                 if saved is None or saved.text != words:
                     self.note(notebook, [f"reflection {widget.prompt_id} not saved word for word: "
                                          f"{saved.text if saved else None!r}"])

@@ -324,7 +324,9 @@ def test_a_student_is_denied_everything_that_is_not_theirs(hub, cohort):
     me, other = STUDENTS[1], STUDENTS[0]
     other_home = pwd.getpwnam(other).pw_dir
     course = Path(s["EXCHANGE_ROOT"]) / COURSE_ID
-    submission = next(p for p in (course / "inbound").iterdir() if p.name.startswith(f"{other}+"))
+    # Their own submission, not a folder a classmate made by hand under their name (the cohort's attack).
+    submission = next(p for p in (course / "inbound").iterdir() if p.name.startswith(f"{other}+")
+                      and p.stat().st_uid == pwd.getpwnam(other).pw_uid)
     progress_file = next(p for p in Path(other_home, ".secure-attachment").rglob("*") if p.is_file())
     probes = {
         "list another student's home": ["ls", other_home],

@@ -1,5 +1,9 @@
 """Voilà as the course serves it: ``python -m course.learner_mode.server`` takes Voilà's own options.
 
+Voilà 0.5 builds a new page exporter, and so parses and compiles the page's dozens of Jinja templates again, for
+every page: most of the server's time for a page whose kernel is warm. The course keeps the compiled templates
+in memory (Jinja's bytecode cache, which checks each template's source, so an edited template is compiled anew).
+
 Three answers differ from Voilà 0.5's own, each a handler swapped for a subclass:
 
 - a course page sets the ``_xsrf`` cookie, so the request Voilà's page sends as it is left (to shut its kernel
@@ -15,9 +19,12 @@ from __future__ import annotations
 
 import sys
 
+from jinja2 import BytecodeCache
 from tornado import web
 from tornado.ioloop import IOLoop
+from voila import notebook_renderer
 from voila.app import Voila
+from voila.exporter import VoilaExporter
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.voila_identity_provider import VoilaLoginHandler
@@ -55,12 +62,41 @@ class TemplateFileHandler(TemplateStaticFileHandler):
         return super().parse_url_path(path)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Compiled page templates, kept in memory for the server's life (Jinja checks each against its source)."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class PageExporter(VoilaExporter):
+    """Voilà's page exporter, sharing one server-wide cache of compiled templates."""
+
+    compiled = CompiledTemplates()
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = self.compiled
+        return environment
+
+
 SWAPS = {TornadoVoilaHandler: CoursePageHandler, VoilaLoginHandler: OpenAgainHandler,
          TemplateStaticFileHandler: TemplateFileHandler}
 
 
 class CourseVoila(Voila):
     """Voilà with the course's handlers in place of the three above, warming a spare kernel from the start."""
+
+    def initialize(self, argv=None):
+        notebook_renderer.VoilaExporter = PageExporter  # Voilà has no setting for the exporter it uses
+        super().initialize(argv)
 
     def start(self):
         # The first spare is for pages in the served folder itself (a page's folder, relative to it, is "").

@@ -135,6 +135,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
             return
         if spare in self._spares:
             self._ready.append(spare)
+            self.log.info("Kernel %s: a spare, warmed up", spare)
         if len(self._ready) < self.spare_kernels:
             self._warming = asyncio.ensure_future(self._warm_a_spare())
 

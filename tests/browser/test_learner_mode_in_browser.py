@@ -167,10 +167,10 @@ def explore_patterns(keyboard, page, _server, _progress) -> None:
 
     widget = attachment_patterns()
     studies = list(widget.studies.values())
-    explorer = page.locator(".sa-activity", has=page.locator("select"))
+    explorer = page.locator(".sa-activity", has=page.locator("fieldset.sa-choice input[value=all]"))
     figure = explorer.locator("img").first
     before = figure.get_attribute("src")
-    assert keyboard.tab_into(explorer)["tag"] == "SELECT"
+    assert keyboard.tab_into(explorer)["type"] == "radio"
     keyboard.press("ArrowUp")  # from all studies side by side (the last choice) to the last study alone
     explorer.locator("[role=status]").filter(has_text=studies[-1].label).wait_for()
     expect(figure).not_to_have_attribute("src", before)

@@ -7,6 +7,7 @@ import base64
 import json
 import re
 import time
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import jwt
@@ -18,7 +19,7 @@ from tool_keys import ToolKeySet
 
 from course.grading.lms.lti.launch import CLAIM, LaunchRefused, NonceStore, account_name, verify_launch
 from course.grading.lms.lti.registration import LTIError, Platform, Registration
-from course.grading.lms.lti.services import PlatformServices
+from course.grading.lms.lti.services import SCOPES, PlatformServices, client_assertion
 
 MODULES = ["00_start_here.ipynb", "01_why_attachment_matters.ipynb", "02_reading_cues.ipynb"]
 
@@ -139,6 +140,19 @@ def test_the_platform_refuses_a_token_request_with_a_wrong_client_assertion(worl
     with pytest.raises(LTIError, match="HTTP 401.*invalid_client"):
         bad.token("score")
     assert world["platform"].rows("SELECT COUNT(*) FROM jtis")[0][0] == accepted + 1  # the tool's own only
+
+
+def test_the_platform_refuses_a_replayed_or_misaddressed_client_assertion(world):
+    """The checks the platform adds to its library's: a client assertion is used once, and only at its token URL."""
+    reg, token_url = registration(world, world["tool"].key_file), world["registered"].token_url
+    form = {"grant_type": "client_credentials", "scope": SCOPES["score"],
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
+    assertion = client_assertion(reg)
+    answers = [requests.post(token_url, data={**form, "client_assertion": assertion}, timeout=30) for _ in "12"]
+    assert [a.status_code for a in answers] == [200, 401] and "used before" in answers[1].text
+    elsewhere = replace(reg, platform=replace(reg.platform, token_url="https://other.example/token"))
+    misaddressed = requests.post(token_url, data={**form, "client_assertion": client_assertion(elsewhere)}, timeout=30)
+    assert misaddressed.status_code == 401 and "audience" in misaddressed.text
 
 
 def test_the_tools_services_read_the_class_list_in_pages_and_store_a_grade(world):

@@ -199,6 +199,29 @@ def test_each_page_template_is_compiled_once_until_it_is_edited(monkeypatch, tmp
     assert page() == "edited 2" and compiled == ["probe.j2", "probe.j2"]
 
 
+def test_the_course_page_templates_are_compiled_before_the_first_page(monkeypatch):
+    """After the server's start-up compile, does the first page's exporter find the course's page template and
+    the lab template it extends already compiled?"""
+    import jinja2
+    from voila.paths import collect_template_paths
+
+    from course.learner_mode.server import PageExporter, compile_page_templates
+
+    monkeypatch.setenv("JUPYTER_PATH", environment()["JUPYTER_PATH"])
+    paths = collect_template_paths(["voila", "nbconvert"], TEMPLATE)
+    assert compile_page_templates(paths, TEMPLATE) >= 2
+    compiled = []
+    compile_source = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or compile_source(
+                            self, source, name, *a, **k))
+    exporter = PageExporter(template_paths=paths, template_name=TEMPLATE)
+    page = exporter.template
+    assert page.filename.startswith(str(JUPYTER_DIR))
+    exporter.environment.get_template("lab/index.html.j2")
+    assert compiled == []
+
+
 def test_warming_up_reads_nothing_of_the_learners(monkeypatch, tmp_path):
     """Does a spare kernel's warm-up load the activities and the content without touching the progress folder?"""
     import importlib

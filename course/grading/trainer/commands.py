@@ -126,7 +126,7 @@ def lab(args: argparse.Namespace) -> int:
 
 
 def add_trainer_commands(commands, COURSE_HELP: str) -> None:  # noqa: N803 (cli.py's constant, passed in)
-    """`course status`, `course lab` and `course demo`."""
+    """`course status`, `course lab`, `course demo` and `course marks import`."""
     state = commands.add_parser(
         "status", help="where each assignment's cycle stands, and the one command to run next",
         description="For each assignment (or only ASSIGNMENT): built, released, submissions in the exchange, "
@@ -156,6 +156,9 @@ def add_trainer_commands(commands, COURSE_HELP: str) -> None:  # noqa: N803 (cli
     demo.add_argument("--into", default="demo-course", help="the new scratch course folder (default: demo-course)")
     demo.add_argument("--course", help=COURSE_HELP)
     demo.set_defaults(func=_demo)
+    from course.grading.trainer.marks import add_marks_command
+
+    add_marks_command(commands, COURSE_HELP)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -40,6 +40,28 @@ def prepare(args: argparse.Namespace) -> None:
             _require_collected(assignment, root)
     if getattr(args, "student", None):
         require_known_students(args.student, assignment, root)
+    if args.command == "roster" and getattr(args, "roster_command", None) == "import":
+        _keep_demo_apart(Path(args.file), root, args.format, args.id_column)
+
+
+def _keep_demo_apart(file: Path, root: Path, platform: str | None, id_column: str | None) -> None:
+    """Demo students never reach a real gradebook, and a demo course's exports never list real students: a demo
+    course takes only the demo's participant lists, a real course never takes one."""
+    from course.grading.lms.platforms import RosterFileError, read_members
+    from course.grading.trainer.demo_rosters import PLATFORM_FILES, is_demo_roster
+
+    try:
+        members = read_members(file.read_bytes(), platform, id_column)[2]
+    except (OSError, RosterFileError, ValueError, KeyError):
+        return  # the import itself says what is wrong with the file
+    if is_demo_course(root) and not is_demo_roster(members):
+        raise GradingError(f"{file} lists students who are not the demo's, and this is a DEMO course: its exports "
+                           f"would list real students beside demo grades. Import one of the demo's own lists "
+                           f"({', '.join(PLATFORM_FILES.values())}) here, and real lists in your real course folder.")
+    if not is_demo_course(root) and is_demo_roster(members):
+        raise GradingError(f"{file} is a `course demo` participant list (every student is demo-NN): importing it "
+                           f"would add demo students to this course's real gradebook. Import it in the demo course "
+                           f"folder, and your platform's real participant list here.")
 
 
 def _next(assignment: str, root: Path) -> str:
@@ -163,7 +185,10 @@ def add_trainer_commands(commands, COURSE_HELP: str) -> None:  # noqa: N803 (cli
 
 def _demo(args: argparse.Namespace) -> int:
     from course.grading.demo import make_demo
+    from course.grading.trainer.demo_rosters import PLATFORM_FILES, write_demo_rosters
 
     demo = make_demo(args.assignment, Path(args.course), Path(args.into), args.students)
+    write_demo_rosters(demo.root, demo.assignment, demo.students)
     print(demo.summary())
+    print(f"Demo participant lists, for `course roster import` there: {', '.join(PLATFORM_FILES.values())}.")
     return 0

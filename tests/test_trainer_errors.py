@@ -92,3 +92,14 @@ def test_a_format_message_shows_alone_in_a_notebook():
     shown = error.value._render_traceback_()
     assert " ".join(shown) == f"Answer format: {error.value}"
     assert all(len(line) <= 80 for line in shown) and not any(".py" in line for line in shown)
+
+
+def test_the_demo_keeps_its_own_gradebook_whatever_other_settings_say(folders, tmp_path, monkeypatch):
+    """With a real gradebook set in a Jupyter config folder (as on a hub), does the demo course still use its own?"""
+    from course.deployment import write_graders
+    from course.grading.course_folder import CourseFolders
+
+    write_graders(tmp_path, db_url="sqlite:////srv/real/gradebook.db")
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(tmp_path))
+    assert CourseFolders(folders["real"]).gradebook_url == "sqlite:////srv/real/gradebook.db"
+    assert CourseFolders(folders["demo"]).gradebook_url == f"sqlite:///{folders['demo'].resolve() / 'gradebook.db'}"

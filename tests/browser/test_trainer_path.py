@@ -114,10 +114,12 @@ def mark_in_the_formgrader(browser, root: Path) -> None:
 
 
 def mark_scheme_is_beside_the_answer(page, answer, scheme) -> None:
-    """At 1280 px the mark scheme's box is to the right of the written answer, level with it; at 600 px below it."""
+    """At 1280 px the mark scheme's box is to the right of the written answer, level with it, and the page no
+    wider than the window; at 600 px below it."""
     page.set_viewport_size({"width": 1280, "height": 800})
     a, s = answer.bounding_box(), scheme.bounding_box()
     assert s["x"] >= a["x"] + a["width"] - 1 and s["y"] < a["y"] + a["height"], (a, s)
+    assert s["x"] + s["width"] <= 1280 and page.evaluate("document.documentElement.scrollWidth") <= 1280, (a, s)
     page.set_viewport_size({"width": 600, "height": 800})
     a, s = answer.bounding_box(), scheme.bounding_box()
     assert s["y"] >= a["y"] + a["height"] - 1, ("not stacked on a narrow screen", a, s)

@@ -24,16 +24,18 @@ __all__ = ["MarkingPage"]
 STUDENT_TEXT = '<pre class="student-text">'  # as course.grading.nbgrader.student_text.as_text writes it
 HIDDEN_NOTE = "# (The hidden tests, with the key, are not shown on this page: see the report's mark scheme page.)"
 ANSWER_CLASS = "course-written-answer"
-# Every cell a full row; from 992 px wide (Bootstrap's md, the formgrader's own breakpoint), a written answer's
+# Every cell a full row (the template nests two #notebook-container, so only the one holding the cells is a flex
+# box); from 992 px wide (Bootstrap's md, the formgrader's own breakpoint), a written answer's
 # cell and the task cell after it (question, mark scheme, score box) share a row, half each.
 LAYOUT = f"""<style>
 @media (min-width: 992px) {{
-  #notebook-container {{ display: flex; flex-wrap: wrap; align-items: flex-start; }}
+  #notebook-container:has(> .cell) {{ display: flex; flex-wrap: wrap; align-items: flex-start; }}
   #notebook-container > .cell {{ flex: 0 0 100%; width: 100%; min-width: 0; }}
   #notebook-container > .cell:has(.{ANSWER_CLASS}),
   #notebook-container > .cell:has(.{ANSWER_CLASS}) + .cell {{ flex: 0 0 50%; width: 50%; }}
 }}
-.{ANSWER_CLASS} pre.student-text {{ white-space: pre-wrap; }}
+.{ANSWER_CLASS} pre.student-text {{ white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere;
+  font-family: inherit; font-size: inherit; }}
 </style>"""
 
 

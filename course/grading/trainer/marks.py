@@ -18,6 +18,7 @@ import argparse
 import csv
 import io
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,8 @@ class _Gradebook:
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.replace("–", "-").replace("—", "-").casefold().split())
+    """An item's name as matched: case, punctuation and spacing forgiven."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
 def _labels(root: Path, assignment: str) -> dict[str, str]:

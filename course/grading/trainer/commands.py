@@ -7,7 +7,6 @@ import argparse
 import os
 import secrets
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -141,10 +140,11 @@ def lab(args: argparse.Namespace) -> int:
     if os.geteuid() == 0:
         command.append("--allow-root")
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    try:
-        return subprocess.call(command, cwd=root, env=env)
-    except KeyboardInterrupt:
-        return 0
+    os.chdir(root)
+    # JupyterLab takes this process's place, so stopping `course lab` (Ctrl+C, or a signal to its process) stops the
+    # server too; a child process would outlive a signalled parent, still listening with its token.
+    os.execve(sys.executable, command, env)
+    return 0
 
 
 def add_trainer_commands(commands, COURSE_HELP: str) -> None:  # noqa: N803 (cli.py's constant, passed in)

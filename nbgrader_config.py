@@ -101,6 +101,6 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # The formgrader's marking page (trainer only): each written answer first, as plain text, with its question, mark
-# scheme and score box right below it; hidden tests (the keys) taken out of the code cells shown. Feedback, which
+# scheme and score box beside it (below it on a narrow screen); hidden tests (the keys) taken out of the code cells shown. Feedback, which
 # uses the same exporter, is left as it is (course/grading/nbgrader/marking_page.py).
 c.HTMLExporter.preprocessors = ["course.grading.nbgrader.marking_page.MarkingPage"]

@@ -99,7 +99,7 @@ hub: ## Serve the course to a cohort: install, demo accounts, start JupyterHub o
 hub-stop: ## Stop the hub and every server it started
 	python3 hub/course_hub.py stop
 
-hub-clean: ## Stop the hub, remove its demo accounts and every folder it made
+hub-clean: ## Stop the hub, remove its demo and LTI-launched accounts and every folder it made
 	python3 hub/course_hub.py clean
 
 # The Kubernetes image's settings, generated from course.deployment (the one-server hub writes the same at install).

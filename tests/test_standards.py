@@ -40,6 +40,17 @@ def test_every_module_maps_its_own_learning_outcomes_to_standards():
         assert all(any(s.framework.startswith("Future nurse") for s in o.standards) for o in mapped), module.id
 
 
+@pytest.mark.content
+def test_every_module_serves_the_midwives_standards():
+    """Does every module map at least one outcome to the NMC standards for midwives (2019), so a midwifery course
+    leader can adopt any module? SCPHN (2022) is not required: its numbering has not been checked (standards.yaml)."""
+    content = load_content()
+    lacking = [m.id for m in content["modules"]
+               if not any(s.framework.startswith("Midwives") for o in module_standards(m.id, content)
+                          for s in o.standards)]
+    assert not lacking, f"modules with no midwives' standard: {lacking}"
+
+
 @pytest.mark.parametrize("module", ["02", "04"])
 def test_the_module_page_shows_the_standards_the_module_serves(module):
     """Does the box at the top of a module list each standard the data maps it to, by framework and number,

@@ -314,9 +314,6 @@ def denied(result: subprocess.CompletedProcess) -> bool:
                                        in result.stderr)
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN REGRESSION found in the last CI run of the merged main (see the closing "
-                   "note): on the hub a student could read, change and add to another student's submission in the "
-                   "exchange knowing its name. To fix first next session; not yet traced to a change.")
 def test_a_student_is_denied_everything_that_is_not_theirs(hub, cohort):
     """Is a student denied other homes, the course root, the gradebook, others' submissions and the exchange's
     private folders? (The cohort's run makes the submissions and progress these probes target.)"""

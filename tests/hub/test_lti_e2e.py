@@ -70,6 +70,13 @@ def remove_accounts(course_hub) -> None:
             subprocess.run(["userdel", "--remove", account(sub)], capture_output=True)
 
 
+def keep_log(s: dict) -> None:
+    log = Path(s["STATE_DIR"]) / "jupyterhub.log"
+    if log.exists():
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(log, ARTIFACTS / "lti-e2e-jupyterhub.log")
+
+
 @pytest.fixture(scope="module")
 def lti_hub(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lti-hub")
@@ -95,10 +102,7 @@ def lti_hub(tmp_path_factory):
         yield {"s": s, "platform": platform, "timings": timings}
     finally:
         platform.stop()
-        log = Path(s["STATE_DIR"]) / "jupyterhub.log"
-        if log.exists():
-            ARTIFACTS.mkdir(exist_ok=True)
-            shutil.copy(log, ARTIFACTS / "lti-e2e-jupyterhub.log")
+        keep_log(s)
         course_hub.stop(s)
         remove_accounts(course_hub)
         course_hub.clean(s, keep_software=True)
@@ -116,9 +120,11 @@ def form_of(response: requests.Response) -> tuple[str, dict]:
 
 
 def until_launch(browser: requests.Session, platform: LoopbackPlatform, sub: str) -> tuple[str, dict]:
-    """Click the activity in the platform; return the launch form the platform posts back to the hub."""
-    action, fields = form_of(browser.get(f"{platform.url}/launch", params={"user": sub}))
-    initiation = browser.post(action, data=fields, allow_redirects=False)
+    """Click the activity in the platform (which sends the browser to the hub's login initiation, which sends it
+    back to the platform's authorisation page); return the launch form the platform posts back to the hub."""
+    clicked = browser.get(f"{platform.url}/launch", params={"user": sub}, allow_redirects=False)
+    assert clicked.status_code == 302, f"the platform's launch: HTTP {clicked.status_code} {clicked.text[:300]}"
+    initiation = browser.get(clicked.headers["Location"], allow_redirects=False)
     assert initiation.status_code == 302, f"login initiation: HTTP {initiation.status_code} {initiation.text[:300]}"
     return form_of(browser.get(initiation.headers["Location"]))
 
@@ -365,3 +371,21 @@ def test_a_student_cannot_reach_the_tools_key_or_the_platforms_services(lti_hub)
     run_as(student, s, "sh", "-c", f"mkdir -p {own} && touch {own}/nbgrader_config.py")
     sync = run_as(student, s, "course", "roster", "sync", "--course", str(own), ok=False)
     assert sync.returncode != 0 and "ermission denied" in sync.stderr, sync.stderr
+
+
+def test_hub_clean_removes_the_accounts_launches_made_and_no_others(lti_hub):
+    """Last in this file (it stops the hub): `make hub-clean`'s clean removes every account the launches made, with
+    its home and processes, and leaves an account of the same shape that is not the course's."""
+    s, course_hub = lti_hub["s"], load_course_hub()
+    made = [account(sub) for sub in [*STUDENTS, INSTRUCTOR]]
+    homes = [pwd.getpwnam(name).pw_dir for name in made]
+    outsider = "lti-000000000000"
+    subprocess.run(["useradd", "--create-home", outsider], check=True, capture_output=True)
+    try:
+        keep_log(s)
+        course_hub.clean(s, keep_software=True)
+        assert [name for name in made if course_hub.user_exists(name)] == []
+        assert [home for home in homes if Path(home).exists()] == []
+        assert course_hub.user_exists(outsider) and Path(pwd.getpwnam(outsider).pw_dir).is_dir()
+    finally:
+        subprocess.run(["userdel", "--remove", outsider], capture_output=True)

@@ -7,16 +7,19 @@ import base64
 import json
 import re
 import time
+from dataclasses import replace
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
+import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
-from support.lti_platform import LoopbackPlatform
+from support.lti_platform import PAGE_SIZE, LoopbackPlatform
 from tool_keys import ToolKeySet
 
 from course.grading.lms.lti.launch import CLAIM, LaunchRefused, NonceStore, account_name, verify_launch
 from course.grading.lms.lti.registration import LTIError, Platform, Registration
-from course.grading.lms.lti.services import PlatformServices
+from course.grading.lms.lti.services import SCOPES, PlatformServices, client_assertion
 
 MODULES = ["00_start_here.ipynb", "01_why_attachment_matters.ipynb", "02_reading_cues.ipynb"]
 
@@ -28,6 +31,8 @@ def world(tmp_path_factory):
     platform = LoopbackPlatform(folder, tool.url).start()
     platform.add_member("u-student", "Ada", "Learner")
     platform.add_member("u-teacher", "Tess", "Teacher", "Instructor")
+    for n in range(PAGE_SIZE):
+        platform.add_member(f"u-class-{n}", f"Given{n}", "Family")
     registered = Platform.from_settings(platform.registration(), "test settings")
     try:
         yield {"tool": tool, "platform": platform, "registered": registered, "folder": folder,
@@ -57,7 +62,7 @@ def test_a_good_launch_gives_the_person_their_account_roles_module_and_services(
     assert student.account != account_name("https://other.example", "u-student")
     assert not student.grader and student.name == "Ada Learner"
     assert student.module == "02_reading_cues.ipynb"
-    assert student.services["context_memberships_url"].endswith("/nrps/course-ctx-1")
+    assert urlsplit(student.services["context_memberships_url"]).path == "/nrps/course-ctx-1"
     assert student.services["lineitems"].endswith("/ags/course-ctx-1/lineitems")
     teacher = launch(world, platform.id_token("u-teacher", "n-2"), "n-2")
     assert teacher.grader
@@ -72,9 +77,9 @@ def test_a_module_the_course_has_not_is_never_a_landing_page(world):
 
 
 def test_a_token_signed_by_another_key_is_refused(world):
-    """Bad signature: signed with a key that is not the platform's (same key id)."""
+    """Bad signature: the platform's library signs with a key that is not the one it publishes (same key id)."""
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    assert "signature" in refused(world, world["platform"].id_token("u-student", "n-1", _key=stranger))
+    assert "signature" in refused(world, world["platform"].id_token("u-student", "n-1", signed_by=stranger))
 
 
 def test_a_wrong_issuer_or_audience_is_refused(world):
@@ -89,8 +94,7 @@ def test_an_unknown_deployment_is_refused(world):
 
 
 def test_an_expired_launch_is_refused(world):
-    past = int(time.time()) - 3600
-    assert "expired" in refused(world, world["platform"].id_token("u-student", "n-1", iat=past - 300, exp=past))
+    assert "expired" in refused(world, world["platform"].id_token("u-student", "n-1", expires_in=-3600))
 
 
 def test_a_replayed_launch_is_refused(world):
@@ -129,9 +133,46 @@ def test_the_platform_refuses_a_token_request_with_a_wrong_client_assertion(worl
     """A token for the grade service needs an assertion signed by the tool's key: another key gets nothing."""
     tool = world["tool"]
     good = PlatformServices(registration(world, tool.key_file))
+    accepted = world["platform"].rows("SELECT COUNT(*) FROM jtis")[0][0]
     assert good.token("score")  # the tool's own key: granted
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     bad = PlatformServices(registration(world, tool.key_file), private_key=stranger)
     with pytest.raises(LTIError, match="HTTP 401.*invalid_client"):
         bad.token("score")
-    assert world["platform"].rows("SELECT COUNT(*) FROM tokens")[0][0] == 1
+    assert world["platform"].rows("SELECT COUNT(*) FROM jtis")[0][0] == accepted + 1  # the tool's own only
+
+
+def test_the_platform_refuses_a_replayed_or_misaddressed_client_assertion(world):
+    """The checks the platform adds to its library's: a client assertion is used once, and only at its token URL."""
+    reg, token_url = registration(world, world["tool"].key_file), world["registered"].token_url
+    form = {"grant_type": "client_credentials", "scope": SCOPES["score"],
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
+    assertion = client_assertion(reg)
+    answers = [requests.post(token_url, data={**form, "client_assertion": assertion}, timeout=30) for _ in "12"]
+    assert [a.status_code for a in answers] == [200, 401] and "used before" in answers[1].text
+    elsewhere = replace(reg, platform=replace(reg.platform, token_url="https://other.example/token"))
+    misaddressed = requests.post(token_url, data={**form, "client_assertion": client_assertion(elsewhere)}, timeout=30)
+    assert misaddressed.status_code == 401 and "audience" in misaddressed.text
+
+
+def test_the_tools_services_read_the_class_list_in_pages_and_store_a_grade(world):
+    """The tool's own client against the platform's NRPS and AGS: every member over two pages, a grade column, a
+    score stored and read back, an older score refused; a token granted for scores cannot make a grade column."""
+    platform = world["platform"]
+    services = PlatformServices(registration(world, world["tool"].key_file))
+    claims = launch(world, platform.id_token("u-teacher", "n-services"), "n-services").services
+    members = services.members(claims["context_memberships_url"])
+    assert sorted(m["user_id"] for m in members) == sorted(sub for (sub,) in platform.rows("SELECT sub FROM members"))
+    assert len(members) > PAGE_SIZE
+    item = services.create_line_item(claims["lineitems"], "Risk factors", 25, "risk_factors")
+    assert services.line_items(claims["lineitems"], "risk_factors") == [item]
+    score = {"userId": "u-student", "scoreGiven": 20.5, "scoreMaximum": 25, "activityProgress": "Completed",
+             "gradingProgress": "FullyGraded", "timestamp": "2026-12-06T03:00:00.000000+00:00"}
+    assert services.post_score(item["id"], score) == 201
+    assert [(r["userId"], r["resultScore"]) for r in services.results(item["id"])] == [("u-student", 20.5)]
+    with pytest.raises(LTIError, match="HTTP 409"):
+        services.post_score(item["id"], {**score, "scoreGiven": 1, "timestamp": "2026-12-06T02:00:00.000000+00:00"})
+    assert platform.latest_scores() == {"u-student": (20.5, 25)}
+    made = requests.post(claims["lineitems"], json={"label": "x", "scoreMaximum": 1},
+                         headers={"Authorization": f"Bearer {services.token('score')}"}, timeout=30)
+    assert made.status_code == 401 and platform.rows("SELECT COUNT(*) FROM lineitems")[0][0] == 1

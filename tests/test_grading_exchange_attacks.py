@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -257,7 +258,8 @@ def test_plain_nbgrader_autograde_sets_aside_a_student_with_a_device_link_or_hug
     """A link to /dev/zero, a 64 GiB sparse file and a FIFO put in eve's submitted/ folder by other means (the
     collect never copies them): does plain `nbgrader autograde` stop at AutogradeLimits.max_file_size (the course's
     pre-convert hook), name eve, and grade ada? (Run under a larger `prlimit --fsize` backstop, so a broken hook
-    cannot fill the disk: the hook's own bound is told apart by its size in the error.)"""
+    cannot fill the disk; the hook itself is then run where it limits, in `nbgrader autograde`'s process, and where
+    it must not, a process such as `course autograde` or the formgrader's server that goes on working.)"""
     root, release, source = _course(released, tmp_path / "course")
     submitted_cohort(root, ASSIGNMENT, {"ada": answered(release, source), "eve": answered(release, source)})
     folder = root / "submitted" / "eve" / ASSIGNMENT
@@ -281,10 +283,10 @@ def test_plain_nbgrader_autograde_sets_aside_a_student_with_a_device_link_or_hug
     assert "Running pre-convert hook" in log and "Pre-convert hook failed" not in log
     assert os.path.getsize(root / "submitted" / "eve" / ASSIGNMENT / "huge.bin") == 64 << 30  # never changed
     assert not (root / "autograded" / "eve" / ASSIGNMENT / "data.bin").exists()
-    hook = ("import resource\nfrom course.grading.nbgrader.write_bound import bound_written_files as hook\n"
+    hook = ("import resource, sys\nfrom course.grading.nbgrader.write_bound import bound_written_files as hook\n"
+            "if sys.argv[1] == 'nbgrader autograde':\n    from nbgrader.apps.autogradeapp import AutogradeApp\n"
+            "    AutogradeApp.instance().config.AutogradeLimits.max_file_size = 12345\n"
             "hook(assignment='a', student='*', notebooks=[])\nprint(resource.getrlimit(resource.RLIMIT_FSIZE)[0])")
-    import resource
-
-    hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
-    limit = subprocess.run([sys.executable, "-c", hook], capture_output=True, text=True, timeout=60)
-    assert limit.stdout.split() == [str(1 << 30 if hard == resource.RLIM_INFINITY else min(1 << 30, hard))]
+    for process, limit in (("nbgrader autograde", "12345"), ("course autograde", str(resource.RLIM_INFINITY))):
+        found = subprocess.run([sys.executable, "-c", hook, process], capture_output=True, text=True, timeout=60)
+        assert found.stdout.split() == [limit], (process, found.stderr[-2000:])

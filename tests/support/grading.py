@@ -4,13 +4,16 @@ of everything submitted."""
 
 from __future__ import annotations
 
+import atexit
 import copy
 import hashlib
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -39,11 +42,21 @@ def answered(release, source, **overrides: str):
     return notebook
 
 
+_GENERATED: dict[str, Path] = {}
+
+
 def released_course(folder: Path, assignment: str):
-    """A course in ``folder`` with ``assignment`` generated: (root, released notebook, source notebook)."""
-    root = copy_course(REPO, folder)
-    result = nbgrader(["generate_assignment", assignment], root)
-    assert result.returncode == 0, result.stdout[-3000:]
+    """A course in ``folder`` with ``assignment`` generated: (root, released notebook, source notebook). Generated
+    once per test process and copied (generating costs seconds); each copy is a course of its own, with its own
+    SQLite gradebook."""
+    if assignment not in _GENERATED:
+        template = copy_course(REPO, Path(tempfile.mkdtemp(prefix=f"generated-{assignment}-")))
+        atexit.register(shutil.rmtree, template, True)
+        result = nbgrader(["generate_assignment", assignment], template)
+        assert result.returncode == 0, result.stdout[-3000:]
+        _GENERATED[assignment] = template
+    root = Path(folder)
+    shutil.copytree(_GENERATED[assignment], root, symlinks=True, dirs_exist_ok=True)
     release = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     source = nbformat.read(root / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
     return root, release, source

@@ -7,7 +7,9 @@ files and oversize files out of ``submitted/``; this hook covers a file put ther
 fails that one student's copy (``shutil.SpecialFileError``); a link to ``/dev/zero`` or a 64 GiB sparse file
 would be copied until the disk is full. With the process's file-size limit (RLIMIT_FSIZE) set here, such a write
 fails at ``AutogradeLimits.max_file_size`` bytes with "File too large" (Python ignores SIGXFSZ), nbgrader sets
-that student aside naming them, removes their partial copy, and grades everyone else.
+that student aside naming them, removes their partial copy, and grades everyone else. Only the command's process
+is limited: the formgrader's Autograde button runs nbgrader in the trainer's server, where a process-wide limit
+would outlive the run, so there the collect's filtering is what keeps such files out.
 """
 
 from __future__ import annotations
@@ -29,10 +31,16 @@ class AutogradeLimits(Configurable):
 
 
 def bound_written_files(**_hook_arguments) -> None:
-    """``Autograde.pre_convert_hook``: lower this process's file-size limit to ``AutogradeLimits.max_file_size``
-    (never raising it), before each submission's files are copied."""
+    """``Autograde.pre_convert_hook``: in the ``nbgrader autograde`` command's own process, lower its file-size
+    limit to ``AutogradeLimits.max_file_size`` (never raising it), before each submission's files are copied.
+    Nothing elsewhere: a limit is the whole process's, and ``course autograde`` (which copies no such file) and
+    the formgrader's server run nbgrader's converter in a process that goes on to do other work."""
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
     app = Application.instance() if Application.initialized() else None
-    bound = AutogradeLimits(config=app.config if app is not None else None).max_file_size
+    if not isinstance(app, AutogradeApp):
+        return
+    bound = AutogradeLimits(config=app.config).max_file_size
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     if hard != resource.RLIM_INFINITY:
         bound = min(bound, hard)

@@ -28,15 +28,19 @@ $(BIN)/python:
 
 # Reinstall only when pyproject.toml changes (the stamp is newer otherwise).
 # An editable install skips pyproject's data-files, so the formgrader's Content Security Policy is enabled here.
-POLICY = mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d && \
-	cp course/grading/nbgrader/course-formgrader-policy.json $(VENV)/etc/jupyter/jupyter_server_config.d/
+# Also the learner-side nbgrader and kernel settings (etc/: silence two warnings that worry learners for nothing),
+# never replacing a file already there.
+POLICY = mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d $(VENV)/etc/ipython && \
+	cp course/grading/nbgrader/course-formgrader-policy.json $(VENV)/etc/jupyter/jupyter_server_config.d/ && \
+	{ test -e $(VENV)/etc/jupyter/nbgrader_config.py || cp etc/jupyter/nbgrader_config.py $(VENV)/etc/jupyter/; } && \
+	{ test -e $(VENV)/etc/ipython/ipython_kernel_config.py || cp etc/ipython/ipython_kernel_config.py $(VENV)/etc/ipython/; }
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(wildcard etc/*/*.py) | $(BIN)/python
 	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[learn]'
 	$(POLICY)
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(wildcard etc/*/*.py) | $(BIN)/python
 	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[test]'
 	$(POLICY)
 	@touch $(VENV)/.installed $@

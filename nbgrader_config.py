@@ -30,6 +30,14 @@ c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(HERE / "exchange"))
 # `course autograde` and `course feedback` stop, naming the student, if a submission changed after collect.
 c.ExchangeFactory.collect = "course.grading.nbgrader.exchange.RecordingCollect"
 
+# nbgrader's autograde copies every file beside a submitted notebook with no check of its kind or size (only the
+# CourseDirectory.ignore name patterns apply). The collect keeps links, FIFOs and oversize files out of submitted/; for a file put
+# there some other way, this hook caps each file autograde writes at AutogradeLimits.max_file_size bytes, so a
+# link to /dev/zero or a huge sparse file fails that one student (named) instead of filling the disk
+# (course/grading/nbgrader/write_bound.py).
+c.Autograde.pre_convert_hook = "course.grading.nbgrader.write_bound.bound_written_files"
+c.AutogradeLimits.max_file_size = 1 << 30
+
 # Students' answer cells start with this line in place of the solution: what to do, in plain words.
 c.ClearSolutions.code_stub = {
     "python": "# ↑ Type your answers above, between the quotes or brackets, then press Shift+Enter."}
@@ -101,6 +109,6 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # The formgrader's marking page (trainer only): each written answer first, as plain text, with its question, mark
-# scheme and score box right below it; hidden tests (the keys) taken out of the code cells shown. Feedback, which
+# scheme and score box beside it (below it on a narrow screen); hidden tests (the keys) taken out of the code cells shown. Feedback, which
 # uses the same exporter, is left as it is (course/grading/nbgrader/marking_page.py).
 c.HTMLExporter.preprocessors = ["course.grading.nbgrader.marking_page.MarkingPage"]

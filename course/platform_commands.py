@@ -52,6 +52,11 @@ def _roster(args: argparse.Namespace) -> int:
     if roster.columns:
         print("Grade columns found: " + "; ".join(f"{c.title}" + (f" (id {c.id})" if c.id else "")
                                                   for c in roster.columns))
+    if done.set_aside:
+        print(f"NOT imported from {args.file}: {len(done.set_aside)} row(s) set aside; fix them in the platform "
+              "(or the file) and import it again:", file=sys.stderr)
+        print("\n".join(f"  - {args.file}: {problem}" for problem in done.set_aside), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -114,8 +119,9 @@ def add_platform_commands(commands, add_assignment_command, course_help: str) ->
         "import", help="import a Canvas gradebook export, Moodle participants download or Blackboard Grade Centre "
                        "download",
         description="Read the file (the platform is found from its header), check every row, then add missing "
-                    "students to the gradebook with their names and emails and write roster.json. A file with any "
-                    "bad row imports nothing and lists each problem with its row number.")
+                    "students to the gradebook with their names and emails and write roster.json. A bad row is set "
+                    "aside and named with its row number while every other row is imported (exit status 1); a file "
+                    "that cannot be read imports nothing.")
     roster_import.add_argument("file", help="the file downloaded from the platform")
     roster_import.add_argument("--format", choices=("canvas", "moodle", "blackboard"),
                                help="the platform, when its header is not recognised")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learner_limits import limited_command  # noqa: E402
+from learner_limits import SYSTEMD_SPAWNER, limited_command, systemd_runs, systemd_spawner_config  # noqa: E402
 from serving.common import SYSTEM_PATH, graders_config_dir, load_settings, venv_dir  # noqa: E402
 
 from course.deployment import copy_notebooks_command  # noqa: E402
@@ -97,9 +97,15 @@ if COURSE_DATA.is_dir():
     environment["COURSE_DATA"] = str(COURSE_DATA)
 if learner_mode_path:
     environment["JUPYTER_PATH"] = os.pathsep.join(learner_mode_path)
-# Each learner's server, and its kernels, within MEM_LIMIT and PROCESS_LIMIT (see learner_limits.py).
-c.Spawner.cmd, limits_environment = limited_command(c.Spawner.cmd, s)
-environment.update(limits_environment)
+# Each learner's server, and its kernels, within MEM_LIMIT and PROCESS_LIMIT (see learner_limits.py): as a
+# systemd unit where systemd runs (JupyterHub's systemd spawner, as The Littlest JupyterHub), else through prlimit.
+if systemd_runs():
+    c.JupyterHub.spawner_class = SYSTEMD_SPAWNER
+    for name, value in systemd_spawner_config(s).items():
+        setattr(c.SystemdSpawner, name, value)
+else:
+    c.Spawner.cmd, limits_environment = limited_command(c.Spawner.cmd, s)
+    environment.update(limits_environment)
 c.Spawner.environment = environment
 
 

@@ -83,9 +83,14 @@ DEMO_STUDENTS = 10
 
 # Memory per process of a learner's server (the server and each kernel) and processes (threads included) per
 # learner: a runaway kernel fails in that learner's server only (hub/learner_limits.py; '' and 0 switch them
-# off). Kubernetes applies MEM_LIMIT per pod. docs/hub.md gives the measured memory of one learner's server.
+# off). Where systemd runs, MEM_LIMIT is for the learner's server and kernels together (the unit's MemoryMax).
+# Kubernetes applies MEM_LIMIT per pod. docs/hub.md gives the measured memory of one learner's server.
 MEM_LIMIT = "1G"
 PROCESS_LIMIT = 512
+# CPUs each learner's server may use at most (1 = one core, 0.5 = half). Applied only where systemd runs (the
+# systemd spawner, as The Littlest JupyterHub does); without systemd the kernel's per-process limits have no CPU
+# share. 0 switches it off.
+CPU_LIMIT = 1
 
 # A JupyterHub config file of your own (c = get_config(), as in any jupyterhub_config.py), loaded last with
 # JupyterHub's load_subconfig, so it can override anything above: for example a university login. Empty: none.

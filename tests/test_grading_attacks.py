@@ -1,5 +1,6 @@
 """The attacks a hostile student tried (issue 10), each one a submission in one cohort beside honest students,
-graded twice: by ``course autograde`` and by plain ``nbgrader autograde`` with the course's settings.
+every one made by a real ``nbgrader submit`` and collected by plain ``nbgrader collect`` (the course's collect),
+then graded twice: by ``course autograde`` and by plain ``nbgrader autograde`` with the course's settings.
 
 Each attacker answers the first case right and leaves the rest as released, then adds the attack. A twin
 submits the same literal answers with no attack, so "no higher than its literal answers earn" is measured,
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support.grading import answered, autograde_with_log, released_course, submitted_hashes, write_submission
+from support.grading import answered, autograde_with_log, released_course, submitted_cohort, submitted_hashes
 
 from course.grading.cohort import autograde_cohort
 from course.grading.course_folder import gradebook_url
@@ -128,15 +129,6 @@ def attacks(release, source) -> dict[str, object]:
     }
 
 
-def _write(root: Path, student: str, submission) -> None:
-    folder = root / "submitted" / student / ASSIGNMENT
-    notebook, files = submission if isinstance(submission, tuple) else (submission, {})
-    write_submission(folder, ASSIGNMENT, notebook)
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-
-
 def _scores(root: Path) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
@@ -147,6 +139,12 @@ def _scores(root: Path) -> dict[str, float]:
 def _files(root: Path, folder: str, students) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for s in students for p in sorted((root / folder / s).rglob("*")) if p.is_file()}
+
+
+def _exchange(root: Path) -> dict[str, str]:
+    """Every file in the exchange (released assignment, students' submissions), with its SHA-256."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((root / "exchange").rglob("*")) if p.is_file()}
 
 
 def _marked_processes() -> list[int]:
@@ -162,21 +160,23 @@ def _marked_processes() -> list[int]:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """The attack cohort, released once: (root, release, source, the attacks)."""
+    """The attack cohort, released once, submitted by each student with `nbgrader submit` (the shipped module in
+    the student's folder beside the notebook) and collected by `nbgrader collect`: (root, release, source, the
+    attacks)."""
     root, release, source = released_course(tmp_path_factory.mktemp("attacks"), ASSIGNMENT)
     good = answered(release, source)
-    for student in HONEST:
-        write_submission(root / "submitted" / student / ASSIGNMENT, ASSIGNMENT, copy.deepcopy(good))
     corpus = attacks(release, source)
-    for student, submission in corpus.items():
-        _write(root, student, submission)
-    (root / "exchange" / "secure-attachment" / "outbound" / ASSIGNMENT).mkdir(parents=True)
+    notebooks = {student: copy.deepcopy(good) for student in HONEST}
+    notebooks |= {student: a[0] if isinstance(a, tuple) else a for student, a in corpus.items()}
+    shipped = {student: a[1] for student, a in corpus.items() if isinstance(a, tuple)}
+    assert submitted_cohort(root, ASSIGNMENT, notebooks, files=shipped) == []  # nothing for collect to refuse
+    assert (root / "submitted" / "attack-shipped-module" / ASSIGNMENT / "course" / "grading" / "answers.py").is_file()
     return root, release, source, corpus
 
 
 def _graded(root: Path, grade) -> dict:
     """Grade with ``grade(root)``, wait for anything detached to strike, and collect what changed."""
-    submitted_before = submitted_hashes(root)
+    submitted_before, exchange_before = submitted_hashes(root), _exchange(root)
     lines = grade(root)
     scores_now = _scores(root)
     honest_graded = _files(root, "autograded", HONEST)
@@ -185,7 +185,7 @@ def _graded(root: Path, grade) -> dict:
             "submitted": (submitted_before, submitted_hashes(root)),
             "honest_graded": (honest_graded, _files(root, "autograded", HONEST)),
             "processes": _marked_processes(),
-            "outbound": sorted(p.name for p in (root / "exchange").rglob("*") if p.is_file())}
+            "exchange": (exchange_before, _exchange(root))}
 
 
 def _by_course_autograde(root: Path) -> list[str]:
@@ -246,10 +246,10 @@ def test_honest_students_grades_and_files_are_untouched(graded):
 
 
 def test_no_attack_leaves_a_process_or_writes_to_the_exchange(graded):
-    """After grading, is no attacker's process alive, and does the exchange hold nothing new?"""
+    """After grading, is no attacker's process alive, and is every file in the exchange as it was?"""
     _, run = graded
     assert run["processes"] == []
-    assert run["outbound"] == []
+    assert run["exchange"][0] == run["exchange"][1] and run["exchange"][0]
 
 
 def test_each_attacker_is_named_in_a_log_line_and_no_honest_student_is(graded):
@@ -297,7 +297,7 @@ def test_a_change_during_grading_stops_the_run_names_the_student_and_blocks_feed
         with pytest.raises(cohort.TamperDetected, match=HONEST[-1]):
             autograde_cohort(ASSIGNMENT, root, students=["twin"], progress=None)
         assert HONEST[-1] in alert_file(root, ASSIGNMENT).read_text()
-        with pytest.raises(GradingError, match="tampering"):
+        with pytest.raises(GradingError, match=f"changed after `nbgrader collect` \\(student '{HONEST[-1]}'\\)"):
             generate_feedback(ASSIGNMENT, root)
     finally:
         victim.write_bytes(original)
@@ -330,7 +330,7 @@ def test_with_students_outputs_shown_the_attacks_run_only_in_the_sandbox(course)
     assert "Error" in shown  # it ran, and failed to reach the key
     keys = key_statements(root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions=False)
     assert keys and keys_in(shown, keys) == []
-    assert run["scores_later"] == scores and run["processes"] == [] and run["outbound"] == []
+    assert run["scores_later"] == scores and run["processes"] == [] and run["exchange"][0] == run["exchange"][1]
     assert run["submitted"][0] == run["submitted"][1]
 
 

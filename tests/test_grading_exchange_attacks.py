@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -250,3 +251,42 @@ def test_a_fifo_and_a_huge_sparse_file_beside_a_notebook_in_submitted_never_stop
     scores = _scores(root)
     assert scores["ada"] == scores["eve"] > 0
     assert not (root / "autograded" / "eve" / ASSIGNMENT / "huge.bin").exists()
+
+
+def test_plain_nbgrader_autograde_sets_aside_a_student_with_a_device_link_or_huge_file_in_submitted(released,
+                                                                                                    tmp_path):
+    """A link to /dev/zero, a 64 GiB sparse file and a FIFO put in eve's submitted/ folder by other means (the
+    collect never copies them): does plain `nbgrader autograde` stop at AutogradeLimits.max_file_size (the course's
+    pre-convert hook), name eve, and grade ada? (Run under a larger `prlimit --fsize` backstop, so a broken hook
+    cannot fill the disk; the hook itself is then run where it limits, in `nbgrader autograde`'s process, and where
+    it must not, a process such as `course autograde` or the formgrader's server that goes on working.)"""
+    root, release, source = _course(released, tmp_path / "course")
+    submitted_cohort(root, ASSIGNMENT, {"ada": answered(release, source), "eve": answered(release, source)})
+    folder = root / "submitted" / "eve" / ASSIGNMENT
+    (folder / "data.bin").symlink_to("/dev/zero")
+    with open(folder / "huge.bin", "wb") as sparse:
+        sparse.truncate(64 << 30)
+    os.mkfifo(folder / "pipe")
+    bound, backstop = 20_000_000, 300_000_000
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    result = subprocess.run(["prlimit", f"--fsize={backstop}", "--", sys.executable, "-m", "nbgrader", "autograde",
+                             ASSIGNMENT, "--force", f"--AutogradeLimits.max_file_size={bound}"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=300)
+    log = result.stdout + result.stderr
+    assert result.returncode == 1, log[-3000:]
+    assert "There was an error processing assignment 'risk_factors' for student 'eve'" in log
+    assert "student 'ada'" not in log and "File too large" in log
+    scores = _scores(root)
+    assert scores["ada"] > 0
+    written = [p.stat().st_size for p in (root / "autograded").rglob("*") if p.is_file() and not p.is_symlink()]
+    assert max(written) < bound
+    assert "Running pre-convert hook" in log and "Pre-convert hook failed" not in log
+    assert os.path.getsize(root / "submitted" / "eve" / ASSIGNMENT / "huge.bin") == 64 << 30  # never changed
+    assert not (root / "autograded" / "eve" / ASSIGNMENT / "data.bin").exists()
+    hook = ("import resource, sys\nfrom course.grading.nbgrader.write_bound import bound_written_files as hook\n"
+            "if sys.argv[1] == 'nbgrader autograde':\n    from nbgrader.apps.autogradeapp import AutogradeApp\n"
+            "    AutogradeApp.instance().config.AutogradeLimits.max_file_size = 12345\n"
+            "hook(assignment='a', student='*', notebooks=[])\nprint(resource.getrlimit(resource.RLIMIT_FSIZE)[0])")
+    for process, limit in (("nbgrader autograde", "12345"), ("course autograde", str(resource.RLIM_INFINITY))):
+        found = subprocess.run([sys.executable, "-c", hook, process], capture_output=True, text=True, timeout=60)
+        assert found.stdout.split() == [limit], (process, found.stderr[-2000:])

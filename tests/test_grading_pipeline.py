@@ -226,14 +226,18 @@ def test_the_blank_release_scores_zero(course):
 
 @pytest.mark.nbgrader
 def test_validate_passes_a_correct_copy_and_explains_a_badly_formatted_one(course, tmp_path):
-    """Does nbgrader validate pass a well-answered copy and show the plain-English format message otherwise?"""
+    """Does nbgrader validate pass a well-answered copy and show the plain-English format message otherwise? Run
+    as a student runs it, outside the course folder, is it free of the two warnings the course's environment
+    silences ("No nbgrader_config.py file found", the kernel "running over TCP" on 127.0.0.1)?"""
     root, _ = course
     release = nbformat.read(notebook_path(root, "release", "myths_and_facts"), 4)
     source = nbformat.read(notebook_path(root, "assignments", "myths_and_facts"), 4)
     good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
     nbformat.write(answered(release, source), good)
     nbformat.write(answered(release, source, answer_q3='q3 = "Myth?"'), bad)
-    assert "Success! Your notebook passes all the tests." in ok(nbgrader(["validate", str(good)], root))
+    said = ok(nbgrader(["validate", str(good)], tmp_path))
+    assert "Success! Your notebook passes all the tests." in said
+    assert "No nbgrader_config.py" not in said and "running over TCP" not in said, said
     failed = ANSI.sub("", nbgrader(["validate", str(bad)], root).stdout)
     assert "VALIDATION FAILED ON 1 CELL(S)!" in failed
     assert "q3 should be 'myth' or 'fact' — you wrote 'Myth?'." in failed

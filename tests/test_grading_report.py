@@ -110,6 +110,19 @@ def test_summary_names_the_three_hardest_items_and_their_commonest_wrong_answer(
                           "  test-q3: difficulty 0.60; most common wrong answer 'fact' (2)"]
 
 
+def test_a_demo_report_says_so_in_its_page_and_summary(report):
+    """Made from a `course demo` course, do the page (a banner and its title) and the summary's first line say it
+    is demo data, and does a real one not?"""
+    from dataclasses import replace
+
+    from course.grading.report.cohort_statistics import DEMO_BANNER
+
+    demo = replace(report, demo=True)
+    assert demo.summary().splitlines()[0] == DEMO_BANNER and DEMO_BANNER not in report.summary()
+    page, real = report_html(demo), report_html(report)
+    assert 'id="demo"' in page and "<title>DEMO: " in page and "DEMO" not in real
+
+
 @pytest.mark.parametrize("cohort", [
     [student("solo", 1, 1, 0, 1, None, {"q1": "fact"})],
     [student(name, 1, 1, 0, 1, None, {"q1": "fact"}) for name in ("a", "b", "c")],

@@ -1,5 +1,6 @@
 """`course roster import`: each platform's participant file recognised from its header, students added to the
-gradebook with names and emails, and a file with bad rows imports nothing, saying which rows and why."""
+gradebook with names and emails; a bad row is set aside and named while every other row is imported, and a file
+that cannot be read imports nothing."""
 
 from __future__ import annotations
 
@@ -89,11 +90,14 @@ def test_the_id_column_can_be_named(course):
     assert {u.email for u in USERS} <= set(students(course))
 
 
-def test_bad_rows_are_each_reported_with_their_row_and_nothing_is_imported(course):
-    """A duplicate login, an empty login and a line that is not UTF-8: is each reported with its row number,
-    and are the gradebook and roster left exactly as they were?"""
+def test_bad_rows_are_set_aside_and_named_and_every_other_row_imported(course):
+    """A duplicate login, an empty login and a login breaking the id rule: is each row set aside and named (file,
+    row, column, what was expected), every other row imported, and the exit status non-zero? A line that is not
+    UTF-8 (the file itself is damaged) imports nothing."""
     users = USERS + [PlatformUser("204", "kowalska1", "Ola", "Nowak", "o.n@example.ac.uk"),
-                     PlatformUser("205", "", "Empty", "Login", "e.l@example.ac.uk")]
+                     PlatformUser("205", "", "Empty", "Login", "e.l@example.ac.uk"),
+                     PlatformUser("206", "<b>mal</b>", "Mal", "Ory", "m.o@example.ac.uk"),
+                     PlatformUser("207", "green7", "Jo", "Green", "j.g@example.ac.uk")]
     data = moodle_participants(users).replace("Aïssatou".encode(), "A\xefssatou".encode("latin-1"))
     path = course / "participants.csv"
     path.write_bytes(data)
@@ -101,12 +105,19 @@ def test_bad_rows_are_each_reported_with_their_row_and_nothing_is_imported(cours
     code, _, err = run("roster", "import", str(path), "--course", str(course))
     assert code == 1 and "Nothing imported" in err
     assert "row 3: byte 0xef" in err
-    path.write_bytes(moodle_participants(users))
-    code, _, err = run("roster", "import", str(path), "--course", str(course))
-    problems = [line for line in err.splitlines() if line.startswith("  - ")]
-    assert problems == ["  - row 5: Username 'kowalska1' of Ola Nowak is already on row 2",
-                        "  - row 6: Empty Login has no Username"]
     assert students(course) == before and not (course / "roster.json").exists()
+    path.write_bytes(moodle_participants(users))
+    code, printed, err = run("roster", "import", str(path), "--course", str(course))
+    problems = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert code == 1 and "3 row(s) set aside" in err
+    assert problems[:2] == [f"  - {path}: row 5: Username 'kowalska1' of Ola Nowak is already on row 2",
+                            f"  - {path}: row 6: Empty Login has no Username"]
+    assert problems[2].startswith(f"  - {path}: row 7: Username of Mal Ory cannot be an nbgrader student id: ")
+    found = students(course)
+    assert {u.login for u in USERS} | {"green7"} <= set(found) and "<b>mal</b>" not in found
+    assert found["kowalska1"][:2] == ("Zofia", "Kowalska-Dąbrowska")
+    roster = json.loads((course / "roster.json").read_text(encoding="utf-8"))
+    assert [s["student_id"] for s in roster["students"]] == [u.login for u in USERS] + ["green7"]
 
 
 def test_an_unknown_header_or_missing_id_column_says_what_to_do(course):

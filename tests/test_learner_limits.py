@@ -43,3 +43,47 @@ def test_sizes_read_as_jupyterhub_reads_them_and_a_bad_one_is_named():
     with pytest.raises(SystemExit, match="MEM_LIMIT = 'lots'"):
         limits.size_in_bytes("lots")
     assert limits.limited_command(["server"], {"MEM_LIMIT": "", "PROCESS_LIMIT": 0}) == (["server"], {})
+
+
+@pytest.mark.parametrize("pid1", ["systemd", "bash"])
+def test_the_hub_uses_the_systemd_spawner_with_the_settings_limits_only_where_systemd_runs(pid1, tmp_path,
+                                                                                            monkeypatch):
+    """hub/jupyterhub_config.py loaded as JupyterHub loads it, with PID 1 read from a stand-in /proc: with systemd,
+    is each server a systemd unit with the settings' memory, CPU and task limits (no prlimit); without, prlimit?
+    (The systemd path itself is not run here: this machine has no systemd.)"""
+    from test_deployment import HUB_SETTINGS, hub_config
+
+    limits = learner_limits()
+    (tmp_path / "proc" / "1").mkdir(parents=True)
+    (tmp_path / "proc" / "1" / "comm").write_text(pid1 + "\n")
+    assert limits.systemd_runs(tmp_path / "proc") is (pid1 == "systemd")
+    assert limits.systemd_runs(tmp_path / "nowhere") is False
+    detect = limits.systemd_runs
+    monkeypatch.setattr(limits, "systemd_runs", lambda: detect(tmp_path / "proc"))
+    monkeypatch.setitem(sys.modules, "learner_limits", limits)
+    settings = HUB_SETTINGS + '\nMEM_LIMIT = "1.5G"\nCPU_LIMIT = 0.5\nPROCESS_LIMIT = 300\n'
+    config = hub_config(tmp_path, settings, monkeypatch)
+    command = config.Spawner.cmd
+    if pid1 == "systemd":
+        assert config.JupyterHub.spawner_class == "systemdspawner.SystemdSpawner"
+        assert config.SystemdSpawner.mem_limit == 3 << 29 and config.SystemdSpawner.cpu_limit == 0.5
+        assert config.SystemdSpawner.unit_extra_properties == {"TasksMax": "300"}
+        assert config.SystemdSpawner.isolate_tmp is True and config.SystemdSpawner.disable_user_sudo is True
+        assert not any("prlimit" in part for part in command) and "MALLOC_ARENA_MAX" not in config.Spawner.environment
+    else:
+        assert config.JupyterHub.spawner_class == "localprocess" and "SystemdSpawner" not in config
+        assert command[0].endswith("prlimit") and f"--as={3 << 29}" in command and "--nproc=300" in command
+
+
+def test_the_hubs_packages_are_the_hub_extra():
+    """Does `make hub` install exactly the packages pyproject.toml's hub extra declares (the systemd spawner too)?"""
+    import tomllib
+
+    sys.path.insert(0, str(HUB))
+    try:
+        from serving.software import HUB_PACKAGES
+    finally:
+        sys.path.remove(str(HUB))
+    project = tomllib.loads((HUB.parent / "pyproject.toml").read_text())["project"]
+    assert sorted(HUB_PACKAGES) == sorted(project["optional-dependencies"]["hub"])
+    assert any(p.startswith("jupyterhub-systemdspawner") for p in HUB_PACKAGES)

@@ -5,6 +5,7 @@ submissions were handed in by nbgrader's own submit and collected but not yet au
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,8 +39,12 @@ def folders(tmp_path_factory) -> dict[str, Path]:
                                capture_output=True, text=True, timeout=300)
     assert collected.returncode == 0, collected.stdout
     (demo / "email-only.csv").write_text("First name,Last name,Email address\nAda,Lovelace,ada@example.ac.uk\n")
+    (demo / "real-moodle.csv").write_text("First name,Last name,Username\nAda,Lovelace,al123\n")
+    real = copy_course(REPO, base / "real")  # a course folder with a gradebook of students
+    shutil.copy(demo / "gradebook.db", real / "gradebook.db")
     (base / "elsewhere").mkdir()
-    return {"fresh": fresh, "notebooks": fresh / "notebooks", "demo": demo, "elsewhere": base / "elsewhere"}
+    return {"fresh": fresh, "notebooks": fresh / "notebooks", "demo": demo, "elsewhere": base / "elsewhere",
+            "real": real}
 
 
 CASES = [
@@ -48,7 +53,9 @@ CASES = [
     ("notebooks", ["build", "risk-factors"], "Did you mean risk_factors?"),
     ("fresh", ["export", "risk-factors"], "Did you mean risk_factors?"),
     ("fresh", ["autograde", "risk_factors"], "Next: course build risk_factors"),
-    ("fresh", ["demo", "risk_factors", "--into", "."], "Give --into a NEW folder"),
+    ("real", ["demo", "risk_factors", "--into", "."], "course folder with real students' work"),
+    ("fresh", ["roster", "import", "../demo/DEMO-moodle-participants.csv"], "would add demo students"),
+    ("demo", ["roster", "import", "real-moodle.csv"], "this is a DEMO course"),
     ("demo", ["autograde", "risk_factors", "--student", "demo-1"], "Did you mean demo-01?"),
     ("demo", ["export", "risk_factors", "--format", "csv"], "Next: course autograde risk_factors"),
     ("demo", ["feedback", "risk_factors"], "Next: course autograde risk_factors"),
@@ -59,8 +66,10 @@ CASES = [
 @pytest.mark.parametrize(("where", "args", "fix"), CASES, ids=[" ".join(c[1][:2]) + f" in {c[0]}" for c in CASES])
 def test_a_mistake_gets_the_fix_not_a_traceback(folders, where, args, fix):
     """Does the command stop (exit non-zero) with a message naming the fix, and no traceback?"""
+    before = {p: p.stat().st_mtime_ns for p in folders[where].glob("*")}
     result = run(args, folders[where])
     said = result.stdout + result.stderr
+    assert {p: p.stat().st_mtime_ns for p in folders[where].glob("*")} == before, "the refusal changed the folder"
     assert result.returncode != 0, said
     assert "Traceback" not in said, said
     assert fix in " ".join(said.split()), said
@@ -83,3 +92,14 @@ def test_a_format_message_shows_alone_in_a_notebook():
     shown = error.value._render_traceback_()
     assert " ".join(shown) == f"Answer format: {error.value}"
     assert all(len(line) <= 80 for line in shown) and not any(".py" in line for line in shown)
+
+
+def test_the_demo_keeps_its_own_gradebook_whatever_other_settings_say(folders, tmp_path, monkeypatch):
+    """With a real gradebook set in a Jupyter config folder (as on a hub), does the demo course still use its own?"""
+    from course.deployment import write_graders
+    from course.grading.course_folder import CourseFolders
+
+    write_graders(tmp_path, db_url="sqlite:////srv/real/gradebook.db")
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(tmp_path))
+    assert CourseFolders(folders["real"]).gradebook_url == "sqlite:////srv/real/gradebook.db"
+    assert CourseFolders(folders["demo"]).gradebook_url == f"sqlite:///{folders['demo'].resolve() / 'gradebook.db'}"

@@ -41,7 +41,6 @@ WRITTEN = {
     "wrong": "Everyone is tired with a new baby, you will be fine.",
     "code in answer": "import os; os.system('echo hello')  # demo: code typed where words were asked for",
 }
-PARTICIPANTS = "DEMO-moodle-participants.csv"
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class Demo:
                           for i, (sid, kind) in enumerate(self.students.items(), start=1))
         return (f"DEMO course made in {self.root} (course id {DEMO_COURSE_ID}, its own exchange; demo data only).\n"
                 f"{self.assignment} was built, released and submitted by {len(self.students)} demo student(s):\n"
-                f"{kinds}\nA demo Moodle participant list is in {self.root / PARTICIPANTS}.\n"
+                f"{kinds}\n"
                 f"Next: cd \"{self.root}\" and run `course status` (it names each next command).")
 
 
@@ -75,7 +74,9 @@ def _scratch_course(source: Path, target: Path) -> Path:
     config.write_text(config.read_text(encoding="utf-8") + f"\n\n{DEMO_MARKER}\n"
                       f"c.CourseDirectory.course_id = {DEMO_COURSE_ID!r}\n"
                       "# Always this folder's own exchange, whatever NBGRADER_EXCHANGE says: demo work stays here.\n"
-                      'c.Exchange.root = str(HERE / "exchange")\n', encoding="utf-8")
+                      'c.Exchange.root = str(HERE / "exchange")\n'
+                      "# Always this folder's own gradebook, whatever gradebook another config file names.\n"
+                      'c.CourseDirectory.db_url = "sqlite:///" + str(HERE / "gradebook.db")\n', encoding="utf-8")
     (root / "exchange").mkdir()
     return root
 
@@ -199,12 +200,4 @@ def make_demo(assignment: str, source_course: Path, target: Path, students: int 
                 gb.update_or_create_assignment(assignment, duedate=dt.datetime.now(dt.UTC).replace(tzinfo=None))
         for student in late:
             _submit(root, assignment, student, _answered(release, source, cohort[student], options), Path(scratch))
-    _write_participants(root, cohort)
     return Demo(root, assignment, cohort)
-
-
-def _write_participants(root: Path, cohort: dict[str, str]) -> None:
-    """A Moodle participant download for the demo students (Moodle's own header, a Username column)."""
-    rows = ["First name,Last name,Username,Email address,Roles,Groups"]
-    rows += [f"Demo student,{i},{sid},{sid}@demo.invalid,Student,DEMO" for i, sid in enumerate(cohort, start=1)]
-    (root / PARTICIPANTS).write_text("\n".join(rows) + "\n", encoding="utf-8")

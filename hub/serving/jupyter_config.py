@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import grp
 import os
+import shutil
 
-from .common import SYSTEM_PATH, graders_config_dir, run, venv_dir
+from .common import REPO, SYSTEM_PATH, graders_config_dir, run, venv_dir
 
 
 def write_jupyter_config(s: dict) -> None:
-    """System-wide settings every server reads, and the graders' own settings only the formgrader service reads."""
+    """System-wide settings every server and kernel reads (a learner's kernels on 127.0.0.1 drop ipykernel's
+    unencrypted-TCP warning, as on a laptop), and the graders' own settings only the formgrader service reads."""
     venv = venv_dir(s)
     graders = graders_config_dir(s)
     run(str(venv / "bin" / "python"), "-m", "course.deployment",
@@ -18,6 +20,9 @@ def write_jupyter_config(s: dict) -> None:
         "--lab-settings", str(venv / "share" / "jupyter" / "lab" / "settings"),
         "--exchange-root", s["EXCHANGE_ROOT"], "--course-id", s["COURSE_ID"],
         "--gradebook-url", s["GRADEBOOK_URL"], cwd="/", env={"PATH": SYSTEM_PATH, "HOME": "/nonexistent"})
+    kernel_settings = venv / "etc" / "ipython"
+    kernel_settings.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "etc" / "ipython" / "ipython_kernel_config.py", kernel_settings)
     gid = grp.getgrnam(s["GRADERS_GROUP"]).gr_gid
     for path in [graders, *graders.rglob("*")]:
         os.chown(path, 0, gid)

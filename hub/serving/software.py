@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .common import HUB, REPO, SYSTEM_PATH, HubError, quietly, run, say, venv_dir
 
-HUB_PACKAGES = ["jupyterhub>=5,<7", "jupyterhub-nativeauthenticator>=1.2", "psycopg2-binary>=2.9"]
+HUB_PACKAGES = ["jupyterhub>=5,<7", "jupyterhub-nativeauthenticator>=1.2", "psycopg2-binary>=2.9",
+                "jupyterhub-systemdspawner>=1.0.2,<2"]
 
 
 def usable_python() -> str:
@@ -63,7 +64,7 @@ def install_software(s: dict) -> None:
     pip = [str(venv / "bin" / "python"), "-m", "pip", "--quiet", "--disable-pip-version-check"]
     stamp = venv / ".hub-packages"
     if not stamp.exists() or stamp.read_text() != "\n".join(HUB_PACKAGES):
-        say("installing JupyterHub, NativeAuthenticator and the PostgreSQL driver")
+        say("installing JupyterHub, NativeAuthenticator, the systemd spawner and the PostgreSQL driver")
         quietly(*pip, "install", *HUB_PACKAGES)
         stamp.write_text("\n".join(HUB_PACKAGES))
     with tempfile.TemporaryDirectory() as tmp:

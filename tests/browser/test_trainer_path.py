@@ -102,6 +102,8 @@ def mark_in_the_formgrader(browser, root: Path) -> None:
                 cells = page.locator("#notebook-container .cell")
                 assert "Student's written answer" in cells.first.inner_text() + cells.nth(1).inner_text()
                 assert "Mark scheme" in cells.nth(2).inner_text(), "the mark scheme is not beside the answer"
+                if student == min(TYPED):
+                    mark_scheme_is_beside_the_answer(page, cells.nth(1), cells.nth(2))
                 assert "BEGIN HIDDEN TESTS" not in page.content() and "Key:" not in page.inner_text("body")
                 score = page.locator("input.score#task-raise-concern")
                 page.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded")
@@ -109,6 +111,48 @@ def mark_in_the_formgrader(browser, root: Path) -> None:
                     score.fill(str(TYPED[student]))
                     score.press("Tab")
                 assert saved.value.ok, f"the formgrader did not save {name}'s mark"
+
+
+def mark_scheme_is_beside_the_answer(page, answer, scheme) -> None:
+    """At 1280 px the mark scheme's box is to the right of the written answer, level with it, and the page no
+    wider than the window; at 600 px below it."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    a, s = answer.bounding_box(), scheme.bounding_box()
+    assert s["x"] >= a["x"] + a["width"] - 1 and s["y"] < a["y"] + a["height"], (a, s)
+    assert s["x"] + s["width"] <= 1280 and page.evaluate("document.documentElement.scrollWidth") <= 1280, (a, s)
+    page.set_viewport_size({"width": 600, "height": 800})
+    a, s = answer.bounding_box(), scheme.bounding_box()
+    assert s["y"] >= a["y"] + a["height"] - 1, ("not stacked on a narrow screen", a, s)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def demo_everywhere(demo: Path, activate: str) -> None:
+    """The report and every export format made from the demo course say, in their contents, that they are demo
+    data: a banner in the report, DEMO in the report's summary and Moodle's feedback, demo ids, names and group."""
+    from course.grading.lms.export import DEMO_FEEDBACK
+    from course.grading.report.cohort_statistics import DEMO_BANNER
+    from course.grading.trainer.demo_rosters import DEMO_GROUP, PLATFORM_FILES
+
+    report = (demo / "reports" / "risk_factors.html").read_text(encoding="utf-8")
+    assert 'id="demo"' in report and "<title>DEMO: " in report
+    summary = shell(activate + "course report risk_factors", demo).stdout
+    assert summary.startswith(DEMO_BANNER), summary
+    moodle = csv.DictReader(io.StringIO((demo / "exports" / "DEMO-risk_factors-moodle.csv").read_text("utf-8-sig")))
+    assert all(row["risk_factors (feedback)"].startswith(DEMO_FEEDBACK) for row in moodle)
+    made = shell(activate + "set -e\n" + "\n".join(
+        f"course roster import {PLATFORM_FILES[p]}\ncourse export risk_factors --format {p}"
+        for p in ("canvas", "blackboard")) + "\ncourse export risk_factors --format csv", demo)
+    assert made.returncode == 0, made.stdout + made.stderr
+    exports = demo / "exports"
+    canvas = list(csv.DictReader(io.StringIO((exports / "DEMO-risk_factors-canvas.csv").read_text("utf-8"))))[1:]
+    blackboard = list(csv.DictReader(io.StringIO((exports / "DEMO-risk_factors-blackboard.xls").read_bytes()
+                                                 .decode("utf-16")), delimiter="\t"))
+    grades = list(csv.DictReader(io.StringIO((exports / "DEMO-risk_factors-grades.csv").read_text("utf-8"))))
+    for rows, who, name in ((canvas, "SIS Login ID", "Student"), (blackboard, "Username", "First Name"),
+                            (grades, "student", "name")):
+        assert {row[who] for row in rows} == set(TYPED), rows
+        assert all("Demo student" in row[name] for row in rows), rows
+    assert {row["Section"] for row in canvas} == {DEMO_GROUP}
 
 
 def test_a_new_trainer_follows_the_readme_from_demo_to_moodle_export(browser, tmp_path):
@@ -141,3 +185,4 @@ def test_a_new_trainer_follows_the_readme_from_demo_to_moodle_export(browser, tm
     rows = {row["Username"]: row for row in csv.DictReader(io.StringIO(moodle))}
     for student, typed in TYPED.items():
         assert float(rows[student]["risk_factors"]) == pytest.approx(automatic[student] + typed), rows[student]
+    demo_everywhere(demo, activate)

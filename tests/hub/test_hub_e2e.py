@@ -221,6 +221,9 @@ def take_the_course(hub, shown) -> dict:
         with shown():
             print(f"\n[hub e2e] one learner's memory with module 02 open: {memory}", flush=True)
         assert server > 0 and kernel > 0
+        # Learners' kernels listen on 127.0.0.1 only, so ipykernel's "eavesdropping" alarm is dropped (issue 19).
+        hub_log = (Path(s["STATE_DIR"]) / "jupyterhub.log").read_text(errors="replace")
+        assert "Kernel started" in hub_log and "Kernel is running over TCP" not in hub_log
 
     with phase("a runaway kernel fails in its own learner's server only"):
         (runaway, _), (other, _) = results[0], results[1]

@@ -4,13 +4,16 @@ of everything submitted."""
 
 from __future__ import annotations
 
+import atexit
 import copy
 import hashlib
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -39,11 +42,21 @@ def answered(release, source, **overrides: str):
     return notebook
 
 
+_GENERATED: dict[str, Path] = {}
+
+
 def released_course(folder: Path, assignment: str):
-    """A course in ``folder`` with ``assignment`` generated: (root, released notebook, source notebook)."""
-    root = copy_course(REPO, folder)
-    result = nbgrader(["generate_assignment", assignment], root)
-    assert result.returncode == 0, result.stdout[-3000:]
+    """A course in ``folder`` with ``assignment`` generated: (root, released notebook, source notebook). Generated
+    once per test process and copied (generating costs seconds); each copy is a course of its own, with its own
+    SQLite gradebook."""
+    if assignment not in _GENERATED:
+        template = copy_course(REPO, Path(tempfile.mkdtemp(prefix=f"generated-{assignment}-")))
+        atexit.register(shutil.rmtree, template, True)
+        result = nbgrader(["generate_assignment", assignment], template)
+        assert result.returncode == 0, result.stdout[-3000:]
+        _GENERATED[assignment] = template
+    root = Path(folder)
+    shutil.copytree(_GENERATED[assignment], root, symlinks=True, dirs_exist_ok=True)
     release = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     source = nbformat.read(root / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
     return root, release, source
@@ -89,11 +102,13 @@ def submit_arguments(assignment: str, root: Path, *args: str) -> list[str]:
             f"--Exchange.cache={root / 'student-cache'}", *args]
 
 
-def submit(root: Path, assignment: str, submissions: dict, *, home: Path | None = None) -> Path:
+def submit(root: Path, assignment: str, submissions: dict, *, home: Path | None = None,
+           files: dict[str, dict[str, str]] | None = None) -> Path:
     """Each student's ``submission`` (any form ``write_submission`` takes) submitted by nbgrader's own submit app
     (``nbgrader submit --student=ID``, run in its folder), after the assignment is released to the course's
-    exchange; students share a few processes, as importing nbgrader costs more than a submit. Returns the
-    exchange's inbound folder."""
+    exchange; ``files`` gives students more files ({student: {path: text}}) in their folder beside it. Students
+    share a few processes, as importing nbgrader costs more than a submit. Returns the exchange's inbound
+    folder."""
     home = home or root.parent / f"{root.name}-students"
     if not (root / "exchange" / COURSE_ID / "outbound" / assignment).exists():
         released = nbgrader(["release_assignment", assignment, f"--Exchange.root={root / 'exchange'}"], root)
@@ -102,6 +117,9 @@ def submit(root: Path, assignment: str, submissions: dict, *, home: Path | None 
     jobs = []
     for student, submission in submissions.items():
         write_submission(home / student / assignment, assignment, submission, stamped=False)
+        for name, text in (files or {}).get(student, {}).items():
+            (home / student / assignment / name).parent.mkdir(parents=True, exist_ok=True)
+            (home / student / assignment / name).write_text(text)
         jobs.append((str(home / student), submit_arguments(assignment, root, f"--student={student}")))
     running = [subprocess.Popen([sys.executable, "-c", SUBMIT_EACH, json.dumps(jobs[i::SUBMITTERS])], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -120,10 +138,11 @@ def collect(root: Path, assignment: str, *args: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if "WARNING" in line]
 
 
-def submitted_cohort(root: Path, assignment: str, submissions: dict) -> list[str]:
-    """A cohort as real students make it: submitted by `nbgrader submit`, collected by `nbgrader collect`.
-    Returns collect's WARNING lines."""
-    submit(root, assignment, submissions)
+def submitted_cohort(root: Path, assignment: str, submissions: dict,
+                     files: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """A cohort as real students make it: submitted by `nbgrader submit` (``files`` as ``submit`` takes them),
+    collected by `nbgrader collect`. Returns collect's WARNING lines."""
+    submit(root, assignment, submissions, files=files)
     return collect(root, assignment)
 
 

@@ -12,6 +12,9 @@ writes ``--format csv`` (one row per gradebook student, one column per item) or 
   ``platform_id`` gets a message saying where to find it;
 - a gradebook student whose id breaks the course's rule (``identity``; a NUL byte, markup) is left out and named.
 
+From a ``course demo`` course, a platform file's feedback column (Moodle's) starts each line with "DEMO data";
+the demo's students are ``demo-NN``, "Demo student N", in the DEMO group or section, so every row says so.
+
 Every field a student can influence (names, messages) is written through ``platforms.safe_text``, so a
 spreadsheet never runs it as a formula and no tab or line break splits a row; ids and the platform's
 identifiers are written exactly, as the platform matches on them, and are safe because the id rule and
@@ -29,6 +32,7 @@ from pathlib import Path
 from course.files import write_atomically
 from course.grading.cohort import require_assignment
 from course.grading.course_folder import CourseFolders
+from course.grading.course_location import is_demo_course
 from course.grading.identity import bad_id, shown
 from course.grading.lms.platforms import PLATFORMS, Column, Member, PlatformGrade, grade_text, platform_file, safe_text
 from course.grading.nbgrader_run import GradingError
@@ -36,6 +40,7 @@ from course.grading.nbgrader_run import GradingError
 __all__ = ["FORMATS", "ExportResult", "StudentGrade", "UnmarkedError", "cohort_grades", "export_grades"]
 
 FORMATS = ("csv", *PLATFORMS)
+DEMO_FEEDBACK = "DEMO data from `course demo`, not a real grade: "  # in a feedback column, where one is
 SUFFIX = {"csv": "grades.csv", "canvas": "canvas.csv", "moodle": "moodle.csv", "blackboard": "blackboard.xls"}
 WHERE_IS_THE_ID = {
     "canvas": "In Canvas, open the assignment: its id is the number at the end of the page's address "
@@ -207,9 +212,10 @@ def export_grades(assignment: str, root: Path | str, out: Path | str | None = No
         no_submission = [f"{g.name} ({g.student_id})" for g in grades if not g.submitted]
         rows = len(grades)
     else:
+        demo = DEMO_FEEDBACK if is_demo_course(root) else ""
         data = platform_file(fmt, column.title, column.id, max_score,
-                             [PlatformGrade(m, _grade(by_id.get(m.student_id)), _feedback(by_id.get(m.student_id)))
-                              for m in members])
+                             [PlatformGrade(m, _grade(by_id.get(m.student_id)),
+                                            demo + _feedback(by_id.get(m.student_id))) for m in members])
         in_roster = {m.student_id for m in members}
         not_in_roster = [f"{g.name} ({g.student_id})" for g in grades if g.student_id not in in_roster]
         no_submission = [f"{m.name} ({m.student_id})" for m in members

@@ -256,9 +256,11 @@ def _header(data: bytes, platform: str | None, id_column: str | None) -> tuple[l
     return rows, platform, id_column
 
 
-def read_members(data: bytes, platform: str | None = None, id_column: str | None = None
-                 ) -> tuple[str, str, list[Member], list[Column]]:
-    """(platform, id column, members, grade columns) from a participant file; RosterFileError lists every bad row.
+def read_members(data: bytes, platform: str | None = None, id_column: str | None = None, *,
+                 set_aside: list[str] | None = None) -> tuple[str, str, list[Member], list[Column]]:
+    """(platform, id column, members, grade columns) from a participant file; RosterFileError lists every bad row,
+    unless ``set_aside`` is given: then each bad row is described there and left out, so one student's row never
+    stops the rest (a file that cannot be read at all, or holds no good row, still raises).
 
     Row numbers are the file's own, counting the header as row 1.
     """
@@ -283,10 +285,12 @@ def read_members(data: bytes, platform: str | None = None, id_column: str | None
         else:
             seen[student_id] = number
             members.append(Member(student_id, first, last, email, identity))
-    if problems:
+    if problems and (set_aside is None or not members):
         raise RosterFileError(problems)
     if not members:
         raise RosterFileError(["no students in the file: download the participant list with its students"])
+    if set_aside is not None:
+        set_aside.extend(problems)
     return platform, id_column, members, _columns(platform, table.header, rows[1:])
 
 

@@ -1,9 +1,10 @@
 """The course's roster: which platform user each nbgrader student is, imported from the platform's own file.
 
 ``import_roster`` reads a Canvas gradebook export, a Moodle participants or grades download, or a Blackboard
-Grade Centre download (``platforms.read_members``), checks every row first, and only when all are good adds
-the missing students to nbgrader's gradebook (with names and emails) and writes ``roster.json`` in the course
-folder, atomically. A file with any bad row changes nothing.
+Grade Centre download (``platforms.read_members``), checks every row first, adds the missing students of the good
+rows to nbgrader's gradebook (with names and emails) and writes ``roster.json`` in the course folder, atomically.
+A row breaking the rule for ids (``identity.bad_id``), a duplicate or a missing id is set aside and named, and
+every other row imported: one student never stops the cohort. A file that cannot be read changes nothing.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class RosterImport:
     added: list[str]
     updated: list[str]
     path: Path
+    set_aside: list[str] = field(default_factory=list)
 
 
 def load_roster(course_dir: Path | str) -> Roster | None:
@@ -63,8 +65,9 @@ def load_roster(course_dir: Path | str) -> Roster | None:
 
 def import_roster(course_dir: Path | str, file: Path | str, platform: str | None = None,
                   id_column: str | None = None) -> RosterImport:
-    """Import ``file``: every row checked first (``RosterFileError`` lists each bad one), then the gradebook and
-    ``roster.json`` updated. A student already in the gradebook keeps their id and gets the platform's names."""
+    """Import ``file``'s good rows: every row checked first, each bad one set aside (``RosterImport.set_aside``
+    says which row and why), then the gradebook and ``roster.json`` updated. A student already in the gradebook
+    keeps their id and gets the platform's names. ``RosterFileError`` if no row can be imported."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from course.files import write_atomically
@@ -74,7 +77,8 @@ def import_roster(course_dir: Path | str, file: Path | str, platform: str | None
         data = file.read_bytes()
     except OSError as error:
         raise GradingError(f"cannot read {file}: {error.strerror}") from None
-    platform, id_column, members, columns = read_members(data, platform, id_column)
+    set_aside: list[str] = []
+    platform, id_column, members, columns = read_members(data, platform, id_column, set_aside=set_aside)
     roster = Roster(platform, id_column, file.name, members, columns)
     url = require_gradebook(root)
     added, updated, before = [], [], {}
@@ -97,7 +101,7 @@ def import_roster(course_dir: Path | str, file: Path | str, platform: str | None
             if isinstance(error, OSError):
                 raise GradingError(f"cannot write {path} ({error.strerror}): nothing imported") from None
             raise
-    return RosterImport(roster, added, updated, path)
+    return RosterImport(roster, added, updated, path, set_aside)
 
 
 def _undo(gb, added: list[str], before: dict[str, dict]) -> None:

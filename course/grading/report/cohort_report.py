@@ -85,19 +85,22 @@ def _gather(course_dir: Path | str, assignment: str) -> tuple[list[Item], list[S
 
 def cohort_report(course_dir: Path | str, assignment: str) -> CohortReport:
     """The cohort report of ``assignment`` in the course folder: gradebook scores, answers from graded copies."""
+    from course.grading.course_location import is_demo_course
+
     items, students, _ = _gather(course_dir, assignment)
-    return analyse(assignment, items, students)
+    return replace(analyse(assignment, items, students), demo=is_demo_course(Path(course_dir)))
 
 
 def write_report(course_dir: Path | str, assignment: str, output: Path | str | None = None
                  ) -> tuple[CohortReport, Path, Path]:
     """Write the report (default ``reports/ASSIGNMENT.html``) and its mark scheme page beside it."""
     from course.files import write_atomically
+    from course.grading.course_location import is_demo_course
 
     items, students, texts = _gather(course_dir, assignment)
-    report = analyse(assignment, items, students)
+    report = replace(analyse(assignment, items, students), demo=is_demo_course(Path(course_dir)))
     out = Path(output) if output else Path(course_dir) / "reports" / f"{assignment}.html"
     scheme = out.parent / mark_scheme_href(assignment)
-    write_atomically(scheme, mark_scheme_html(assignment, items, texts))
+    write_atomically(scheme, mark_scheme_html(assignment, items, texts, demo=report.demo))
     write_atomically(out, report_html(report))
     return report, out, scheme

@@ -17,6 +17,7 @@ from course.grading.identity import shown
 
 __all__ = ["CohortReport", "Distribution", "Item", "ItemStats", "ManualItem", "Student", "StudentRow", "analyse",
            "show"]
+DEMO_BANNER = "DEMO DATA: made by `course demo`; these students and grades are not real."
 
 GROUP_SHARE = 0.27
 EASY, HARD = 0.9, 0.1
@@ -151,6 +152,7 @@ class CohortReport:
     missing: list[str]
     not_autograded: list[str]
     students: list[StudentRow] = field(default_factory=list)
+    demo: bool = False  # made from a `course demo` course: every line says so
 
     def hardest(self, count: int = 3) -> list[ItemStats]:
         """The items with the lowest difficulty (fewest marks earned), hardest first; none that all got right."""
@@ -180,6 +182,8 @@ class CohortReport:
             common = (f"most common wrong answer {stats.wrong_answers[0][0]} ({stats.wrong_answers[0][1]})"
                       if stats.wrong_answers else "no wrong answers")
             lines.append(f"  {stats.item.name}: difficulty {stats.difficulty_text}; {common}")
+        if self.demo:
+            lines.insert(0, DEMO_BANNER)
         return "\n".join(shown(line) for line in lines)  # ids and answers are a student's: no terminal escapes
 
 

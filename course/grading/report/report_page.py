@@ -61,7 +61,7 @@ def report_html(report: CohortReport) -> str:
     """The report as one self-contained HTML page."""
     wrong = sorted((s for s in report.items if s.full_marks < s.students), key=lambda s: s.difficulty)
     return _environment().get_template("report.html.j2").render(
-        title=f"Cohort report: {report.assignment}", report=report, dist=report.distribution,
+        title=f"Cohort report: {report.assignment}", report=report, demo=report.demo, dist=report.distribution,
         hardest=report.hardest(), wrong=wrong, number=_number, mark_scheme_href=mark_scheme_href(report.assignment),
         histogram=Markup(_histogram(report)) if report.distribution.totals else "",  # figure_html escapes its text
         difficulty_explained=stats.DIFFICULTY_EXPLAINED, discrimination_explained=stats.DISCRIMINATION_EXPLAINED,
@@ -79,7 +79,8 @@ class _Entry:
     explanation: str
 
 
-def mark_scheme_html(assignment: str, items: Sequence[Item], texts: Mapping[str, ItemText]) -> str:
+def mark_scheme_html(assignment: str, items: Sequence[Item], texts: Mapping[str, ItemText], *,
+                     demo: bool = False) -> str:
     """The trainer-only page: every item's question, key and explanation, each at an anchor named by its id."""
     entries = []
     for item in items:
@@ -87,4 +88,4 @@ def mark_scheme_html(assignment: str, items: Sequence[Item], texts: Mapping[str,
         entries.append(_Entry(item.id, item.name, item.points, text.question if text else "",
                               text.key if text else "", text.explanation if text else ""))
     return _environment().get_template("mark_scheme.html.j2").render(
-        title=f"Mark scheme: {assignment} (trainer only)", assignment=assignment, texts=entries) + "\n"
+        title=f"Mark scheme: {assignment} (trainer only)", assignment=assignment, texts=entries, demo=demo) + "\n"

@@ -7,7 +7,6 @@ import argparse
 import os
 import secrets
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -40,6 +39,28 @@ def prepare(args: argparse.Namespace) -> None:
             _require_collected(assignment, root)
     if getattr(args, "student", None):
         require_known_students(args.student, assignment, root)
+    if args.command == "roster" and getattr(args, "roster_command", None) == "import":
+        _keep_demo_apart(Path(args.file), root, args.format, args.id_column)
+
+
+def _keep_demo_apart(file: Path, root: Path, platform: str | None, id_column: str | None) -> None:
+    """Demo students never reach a real gradebook, and a demo course's exports never list real students: a demo
+    course takes only the demo's participant lists, a real course never takes one."""
+    from course.grading.lms.platforms import RosterFileError, read_members
+    from course.grading.trainer.demo_rosters import PLATFORM_FILES, is_demo_roster
+
+    try:
+        members = read_members(file.read_bytes(), platform, id_column)[2]
+    except (OSError, RosterFileError, ValueError, KeyError):
+        return  # the import itself says what is wrong with the file
+    if is_demo_course(root) and not is_demo_roster(members):
+        raise GradingError(f"{file} lists students who are not the demo's, and this is a DEMO course: its exports "
+                           f"would list real students beside demo grades. Import one of the demo's own lists "
+                           f"({', '.join(PLATFORM_FILES.values())}) here, and real lists in your real course folder.")
+    if not is_demo_course(root) and is_demo_roster(members):
+        raise GradingError(f"{file} is a `course demo` participant list (every student is demo-NN): importing it "
+                           f"would add demo students to this course's real gradebook. Import it in the demo course "
+                           f"folder, and your platform's real participant list here.")
 
 
 def _next(assignment: str, root: Path) -> str:
@@ -119,14 +140,15 @@ def lab(args: argparse.Namespace) -> int:
     if os.geteuid() == 0:
         command.append("--allow-root")
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    try:
-        return subprocess.call(command, cwd=root, env=env)
-    except KeyboardInterrupt:
-        return 0
+    os.chdir(root)
+    # JupyterLab takes this process's place, so stopping `course lab` (Ctrl+C, or a signal to its process) stops the
+    # server too; a child process would outlive a signalled parent, still listening with its token.
+    os.execve(sys.executable, command, env)
+    return 0
 
 
 def add_trainer_commands(commands, COURSE_HELP: str) -> None:  # noqa: N803 (cli.py's constant, passed in)
-    """`course status`, `course lab` and `course demo`."""
+    """`course status`, `course lab`, `course demo` and `course marks import`."""
     state = commands.add_parser(
         "status", help="where each assignment's cycle stands, and the one command to run next",
         description="For each assignment (or only ASSIGNMENT): built, released, submissions in the exchange, "
@@ -156,11 +178,17 @@ def add_trainer_commands(commands, COURSE_HELP: str) -> None:  # noqa: N803 (cli
     demo.add_argument("--into", default="demo-course", help="the new scratch course folder (default: demo-course)")
     demo.add_argument("--course", help=COURSE_HELP)
     demo.set_defaults(func=_demo)
+    from course.grading.trainer.marks import add_marks_command
+
+    add_marks_command(commands, COURSE_HELP)
 
 
 def _demo(args: argparse.Namespace) -> int:
     from course.grading.demo import make_demo
+    from course.grading.trainer.demo_rosters import PLATFORM_FILES, write_demo_rosters
 
     demo = make_demo(args.assignment, Path(args.course), Path(args.into), args.students)
+    write_demo_rosters(demo.root, demo.assignment, demo.students)
     print(demo.summary())
+    print(f"Demo participant lists, for `course roster import` there: {', '.join(PLATFORM_FILES.values())}.")
     return 0

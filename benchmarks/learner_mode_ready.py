@@ -2,14 +2,19 @@
 
 Two parts, one run:
 
-1. Where the time goes, per page, outside the browser: starting a kernel, the page's import line (ipywidgets,
-   matplotlib, the activities), its first activity (which reads and validates the content), and the rest of its
-   cells (drawing figures and widgets); then the same cells in a kernel warmed up as a spare is.
+1. Where the time goes, per page, outside the browser: starting a kernel, importing matplotlib, the rest of the
+   page's import line (ipywidgets, the activities), its first activity (which reads and validates the content),
+   and the rest of its cells (drawing figures and widgets); then the same cells in a kernel warmed up as a spare
+   is.
 2. Time to ready in Chromium (from the click on the link to every cell run and every activity drawn), reading
    through the course in one tab by its own links (the course map, Next to the last module, then the glossary
    link), pausing ``--read`` seconds on each page as a reader would. Run twice, each on a fresh server: the
-   baseline configuration (no spare kernel: each page starts its own, as Voilà does) and the course's (a warm
-   spare kernel handed to each page), with ratios. The machine's load is printed beside the figures.
+   baseline (Voilà's own server with the course's template and limits, no spare kernel: each page starts its
+   own kernel and compiles its templates, as Voilà does) and the course's server (templates compiled once, a
+   warm spare kernel handed to each page), with ratios. Each page's time is split into the server's first byte
+   (kernel handed over or started, templates), the rest of the page sent (its cells run in the kernel) and the
+   browser's part (Voilà's scripts, the connection to the kernel, the widgets drawn). The machine's load is
+   printed beside the figures.
 
     .venv/bin/python benchmarks/learner_mode_ready.py [--read SECONDS] [--repeat N]
 """
@@ -64,36 +69,43 @@ def run_cells(client, cells: list[str]) -> list[float]:
     return times
 
 
+MATPLOTLIB = "import matplotlib.figure, matplotlib.backends.backend_agg"
+
+
 def breakdown(root: Path, pages: list[str]) -> None:
     """Part 1: seconds per stage, per page, in a cold kernel and in a warmed one."""
     print(f"\n1. Where the time goes (seconds; {load()})")
-    print(f"{'page':38} {'kernel':>7} {'imports':>8} {'1st call':>8} {'rest':>6} | {'warm: all cells':>15}")
+    print(f"{'page':38} {'kernel':>7} {'mpl':>6} {'imports':>8} {'1st call':>8} {'rest':>6} | {'warm: all cells':>15}")
     for name in pages:
         cells = code_cells(root / name)
         started = time.perf_counter()
-        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root))
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root), stderr=subprocess.DEVNULL)
         kernel = time.perf_counter() - started
         try:
-            imports, first, *rest = run_cells(client, cells)
+            matplotlib, imports, first, *rest = run_cells(client, [MATPLOTLIB, *cells])
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
-        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root))
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root), stderr=subprocess.DEVNULL)
         try:
             run_cells(client, [WARM_UP])
             warm = sum(run_cells(client, cells))
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
-        print(f"{name:38} {kernel:7.2f} {imports:8.2f} {first:8.2f} {sum(rest):6.2f} | {warm:15.2f}")
+        print(f"{name:38} {kernel:7.2f} {matplotlib:6.2f} {imports:8.2f} {first:8.2f} {sum(rest):6.2f} | "
+              f"{warm:15.2f}")
 
 
-def read_through(root: Path, home: Path, limits: ServerLimits, chromium: str, read: float) -> dict[str, tuple]:
+def read_through(root: Path, home: Path, configuration: tuple, chromium: str, read: float) -> dict[str, tuple]:
     """Part 2 for one configuration, on a fresh server: for each page, seconds from the link's click to the page
-    ready, and of those, how many until the server had sent the whole page (its cells run in its kernel)."""
+    ready, and of those, how many until the server's first byte and until it had sent the whole page."""
+    limits, server_module = configuration
     port, token = free_port(), secrets.token_hex(16)
     env = environment({**os.environ, "COURSE_HOME": str(home)})
-    server = subprocess.Popen(server_command(root, port, token, limits), env=env, stdout=subprocess.DEVNULL,
+    command = server_command(root, port, token, limits)
+    command[command.index("course.learner_mode.server")] = server_module
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     modules = load_content()["modules"]
     times = {}
@@ -113,9 +125,10 @@ def read_through(root: Path, home: Path, limits: ServerLimits, chromium: str, re
                 page.wait_for_url(re.compile(re.escape(name)), timeout=120_000)
                 page.locator("#rendered_cells").wait_for(state="visible", timeout=120_000)
                 page.wait_for_function(f"() => {WIDGETS} >= {widget_calls(root / name)}", timeout=120_000)
-                sent = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
-                                     " return (n.responseEnd - n.startTime) / 1000; }")
-                times[name] = (time.perf_counter() - started, sent)
+                first, sent = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                                            " return [n.responseStart - n.startTime, n.responseEnd - n.startTime]"
+                                            ".map(t => t / 1000); }")
+                times[name] = (time.perf_counter() - started, first, sent)
                 time.sleep(read)
 
             started = time.perf_counter()
@@ -151,25 +164,31 @@ def main() -> int:
         os.environ["COURSE_HOME"] = str(Path(scratch) / "home-breakdown")
         pages = [m.notebook for m in load_content()["modules"]] + [GLOSSARY]
         breakdown(root, pages)
-        configurations = {"baseline (no spare)": ServerLimits(spare_kernels=0), "course (warm spare)": ServerLimits()}
+        configurations = {"baseline (Voilà's own)": (ServerLimits(spare_kernels=0), "voila"),
+                          "course": (ServerLimits(), "course.learner_mode.server")}
         results: dict[str, dict[str, tuple]] = {}
         for number in range(args.repeat):
-            for label, limits in configurations.items():
+            for label in configurations:
                 home = Path(scratch) / f"home-{number}-{len(results)}"
-                times = read_through(root, home, limits, chromium, args.read)
+                times = read_through(root, home, configurations[label], chromium, args.read)
                 best = results.setdefault(label, times)
                 for name, seconds in times.items():
                     best[name] = min(best[name], seconds)
     base, new = results.values()
     print(f"\n2. Time to ready following the course's links, 1280 px ({args.read:g} s on each page; {load()});")
-    print("   'sent': of that, until the server had sent the whole page (kernel, imports, cells run)")
-    print(f"{'page':38} {'baseline s':>10} {'(sent)':>7} {'course s':>9} {'(sent)':>7} {'× baseline':>10}")
+    print("   each split into: server's first byte (kernel, templates) + rest sent (cells run) + browser (scripts,")
+    print("   kernel connection, widgets drawn)")
+    print(f"{'page':36} {'baseline s':>10} {'= 1st byte':>10} {'+ cells':>7} {'+ browser':>9} | "
+          f"{'course s':>8} {'= 1st byte':>10} {'+ cells':>7} {'+ browser':>9} | {'× baseline':>10}")
+
+    def split(total: float, first: float, sent: float) -> str:
+        return f"{total:10.2f} {first:10.2f} {sent - first:7.2f} {total - sent:9.2f}"
+
     for name in pages:
-        (b, b_sent), (n, n_sent) = base[name], new[name]
-        print(f"{name:38} {b:10.2f} {b_sent:7.2f} {n:9.2f} {n_sent:7.2f} {n / b:10.2f}")
+        print(f"{name:36} {split(*base[name])} | {split(*new[name])[2:]} | {new[name][0] / base[name][0]:10.2f}")
     for what, pick in (("median", statistics.median), ("max", max)):
         b, n = pick(t[0] for t in base.values()), pick(t[0] for t in new.values())
-        print(f"{what:38} {b:10.2f} {'':7} {n:9.2f} {'':7} {n / b:10.2f}")
+        print(f"{what:36} {b:10.2f} {'':28} | {n:8.2f} {'':28} | {n / b:10.2f}")
     return 0
 
 

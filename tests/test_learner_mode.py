@@ -127,9 +127,12 @@ def test_a_kernel_whose_page_went_away_ends_after_the_grace_unless_it_comes_back
 
 
 def test_a_warm_spare_is_given_to_the_next_page_without_counting_against_the_bound_or_being_culled(monkeypatch):
-    """Is a spare kernel started before any page asks, given to the next page (and another spare started), left
-    out of the bound on pages and out of idle culling, and is a page past the bound still refused?"""
-    manager = CourseKernelManager(max_kernels=1, spare_kernels=1, warm_up="")
+    """Is a spare kernel started before any page asks, given to the next page, another spare started only once
+    that page has connected (not while it is being drawn), the spares left out of the bound on pages and out of
+    idle culling, and is a page past the bound still refused?"""
+    import asyncio
+
+    manager = CourseKernelManager(max_kernels=1, spare_kernels=1, warm_up="", refill_after_seconds=0.05)
     kernels, culled = [], []
 
     async def start(self, *args, kernel_id=None, **kwargs):
@@ -149,16 +152,74 @@ def test_a_warm_spare_is_given_to_the_next_page_without_counting_against_the_bou
         await manager._warming
         spare = kernels[0]
         given = await manager.start_kernel(kernel_name="python3", path="")
+        await asyncio.sleep(0.1)
+        started_while_drawn = len(kernels) - 1
+        manager.notify_connect(given)
+        await asyncio.sleep(0.1)
         await manager._warming
         for kernel in kernels:
             await manager.cull_kernel_if_idle(kernel)
         with pytest.raises(TooManyPages):
             await manager.start_kernel(kernel_name="python3", path="")
-        return spare, given
+        return spare, given, started_while_drawn
 
-    spare, given = run_coroutine(scenario())
-    assert given == spare and len(kernels) == 2, "the page did not get the warm spare"
+    spare, given, started_while_drawn = run_coroutine(scenario())
+    assert started_while_drawn == 0, "the next spare started while the page was still being drawn"
+    assert given == spare and len(kernels) == 2, "the page did not get the warm spare, or no new spare followed"
     assert culled == [spare], "only the kernel given to a page may be culled when idle, not the new spare"
+
+
+def test_each_page_template_is_compiled_once_until_it_is_edited(monkeypatch, tmp_path):
+    """Does a page's exporter (a new one for every page) reuse the templates compiled for an earlier page, and
+    compile a template again once its source has changed?"""
+    import asyncio
+
+    import jinja2
+
+    from course.learner_mode.server import PageExporter
+
+    template = tmp_path / "probe.j2"
+    template.write_text("first {{ 1 + 1 }}")
+    compiled = []
+    compile_source = jinja2.Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_source(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def page() -> str:
+        environment = PageExporter(extra_template_paths=[str(tmp_path)]).environment
+        return asyncio.run(environment.get_template("probe.j2").render_async())
+
+    assert [page(), page()] == ["first 2", "first 2"]
+    assert compiled == ["probe.j2"], "the second page compiled the template again"
+    template.write_text("edited {{ 1 + 1 }}")
+    assert page() == "edited 2" and compiled == ["probe.j2", "probe.j2"]
+
+
+def test_the_course_page_templates_are_compiled_before_the_first_page(monkeypatch):
+    """After the server's start-up compile, does the first page's exporter find the course's page template and
+    the lab template it extends already compiled?"""
+    import jinja2
+    from voila.paths import collect_template_paths
+
+    from course.learner_mode.server import PageExporter, compile_page_templates
+
+    monkeypatch.setenv("JUPYTER_PATH", environment()["JUPYTER_PATH"])
+    paths = collect_template_paths(["voila", "nbconvert"], TEMPLATE)
+    assert compile_page_templates(paths, TEMPLATE) >= 2
+    compiled = []
+    compile_source = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or compile_source(
+                            self, source, name, *a, **k))
+    exporter = PageExporter(template_paths=paths, template_name=TEMPLATE)
+    page = exporter.template
+    assert page.filename.startswith(str(JUPYTER_DIR))
+    exporter.environment.get_template("lab/index.html.j2")
+    assert compiled == []
 
 
 def test_warming_up_reads_nothing_of_the_learners(monkeypatch, tmp_path):

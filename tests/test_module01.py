@@ -83,7 +83,7 @@ def test_screen_reader_hears_which_study_is_shown_after_choosing():
 def test_study_menu_is_labelled_and_offers_each_study_and_all_side_by_side():
     """Is the menu labelled, naming each study by its citation, with a side-by-side choice?"""
     widget = attachment_patterns()
-    assert widget.study_control.description == "Study"
+    assert widget.study_control.label == "Study"
     labels = [label for label, _ in widget.study_control.options]
     assert labels == [s.label for s in studies()] + [f"All {len(studies())} studies side by side"]
     assert widget.study_control.value == "all"

@@ -17,11 +17,12 @@ TEMPLATE = "secure-attachment"
 # Holds voila/templates/secure-attachment: put it on JUPYTER_PATH and Voilà finds the template by name.
 JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"
 START_PAGE = "00_start_here.ipynb"
-# JupyterLab extensions that only work inside JupyterLab: on a course page they would only fill the browser
-# console with warnings.
 # What a spare kernel runs before a page asks for it (course.learner_mode.warm_up).
 WARM_UP = "from course.learner_mode.warm_up import warm_up; warm_up()"
-LAB_ONLY_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "@voila-dashboards/jupyterlab-preview"]
+# JupyterLab extensions that only work inside JupyterLab (on a course page they would only fill the browser
+# console with warnings), and code highlighting, which a page with no code on it only spends time loading.
+LAB_ONLY_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "@voila-dashboards/jupyterlab-preview",
+                       "jupyterlab_pygments"]
 
 
 class ServerLimits:

@@ -23,6 +23,7 @@ from traitlets import Float, Int, Unicode
 __all__ = ["CourseKernelManager", "TooManyPages"]
 
 SPARE_WAIT_SECONDS = 10  # the longest a page waits for a spare still warming up before starting its own kernel
+REFILL_FALLBACK_SECONDS = 5  # the longest the next spare waits for a page that never connects
 
 
 class TooManyPages(web.HTTPError):
@@ -45,6 +46,8 @@ class CourseKernelManager(AsyncMappingKernelManager):
                           help="How long a kernel whose page disconnected waits for it to come back before it ends.")
 
     spare_kernels = Int(1, config=True, help="Kernels kept started and warmed up for the next page (0: none).")
+    refill_after_seconds = Float(1.0, config=True, help="How long after a page connects to its kernel the next "
+                                 "spare starts warming (so it does not slow that page being drawn).")
     warm_up = Unicode("", config=True, help="Code a spare kernel runs, silently, before a page asks for it.")
 
     def __init__(self, **kwargs):
@@ -54,6 +57,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
         self._ready: list[str] = []
         self._warming: asyncio.Task | None = None
         self._spare_for: tuple = (None, None)  # the kernel name and folder the spares are started with
+        self._refill: tuple | None = None  # (kernel name and folder, the page's kernel, timer) of a refill to come
 
     async def start_kernel(self, *args, kernel_id=None, **kwargs):
         if kernel_id is not None:
@@ -62,12 +66,29 @@ class CourseKernelManager(AsyncMappingKernelManager):
         if running >= self.max_kernels:
             raise TooManyPages(running)
         wanted = (kwargs.get("kernel_name") or self.default_kernel_name, kwargs.get("path"))
+        self._refill_now()  # a page came before the last one's refill: it needs that spare now
         spare = await self._take_spare(wanted)
-        self.fill_spares(wanted)
         if spare is not None:
             self.log.info("Kernel %s: a warm spare, given to a page", spare)
-            return spare
-        return await super().start_kernel(*args, **kwargs)
+        kernel = spare or await super().start_kernel(*args, **kwargs)
+        self._refill_later(wanted, kernel)
+        return kernel
+
+    def _refill_later(self, wanted: tuple, page_kernel: str) -> None:
+        """Warm the next spare once this page is drawn, not while it is: on two cores, a kernel starting and
+        importing beside the page's own run and the browser's drawing slows the page the learner is waiting for.
+        The page is drawn about when it connects to its kernel; a page that never connects waits no longer than
+        ``REFILL_FALLBACK_SECONDS``."""
+        self._refill_now()
+        self._refill = (wanted, page_kernel,
+                        asyncio.get_running_loop().call_later(REFILL_FALLBACK_SECONDS, self._refill_now))
+
+    def _refill_now(self) -> None:
+        if self._refill is not None:
+            wanted, _, timer = self._refill
+            timer.cancel()
+            self._refill = None
+            self.fill_spares(wanted)
 
     async def _take_spare(self, wanted: tuple) -> str | None:
         if not self._ready and self._spare_for == wanted and self._warming is not None and not self._warming.done():
@@ -114,6 +135,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
             return
         if spare in self._spares:
             self._ready.append(spare)
+            self.log.info("Kernel %s: a spare, warmed up", spare)
         if len(self._ready) < self.spare_kernels:
             self._warming = asyncio.ensure_future(self._warm_a_spare())
 
@@ -129,6 +151,11 @@ class CourseKernelManager(AsyncMappingKernelManager):
 
     def notify_connect(self, kernel_id):
         super().notify_connect(kernel_id)
+        if self._refill is not None and self._refill[1] == kernel_id:
+            wanted, _, timer = self._refill
+            timer.cancel()
+            self._refill = (wanted, kernel_id,
+                            asyncio.get_running_loop().call_later(self.refill_after_seconds, self._refill_now))
         if (waiting := self._leaving.pop(kernel_id, None)) is not None:
             waiting.cancel()
 

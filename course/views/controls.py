@@ -2,7 +2,8 @@
 
 ipywidgets 8 draws its sliders with noUiSlider and gives the handle no accessible name, so a screen reader
 announces "slider" with no idea what it changes. ``LabelledSlider`` is a native ``<input type="range">`` tied to
-a ``<label>``, keyboard-usable as every browser's range input is, with the value also said in words.
+a ``<label>``, keyboard-usable as every browser's range input is, with the value also said in words, and a step
+down and up by tap (a − and a + button).
 
 ipywidgets' radio buttons share no ``name``, so each is its own tab stop and the arrow keys do nothing (in
 JupyterLab they move between cells instead). ``ChoiceGroup`` is a native radio group in a ``<fieldset>``: one tab
@@ -49,7 +50,36 @@ function render({ model, el }) {
     model.on(`change:${name}`, draw);
   }
   label.append(text, input, readout);
-  wrap.append(label);
+  // A step down and a step up by tap or click: a finger dragging a thin handle is imprecise, and a phone has no
+  // arrow keys. Outside the label, so the label still names the range input alone.
+  const steps = document.createElement("div");
+  steps.className = "sa-slider-steps";
+  const stepper = (sign, symbol, word) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = symbol;
+    const name = () => button.setAttribute("aria-label", `${word}: ${model.get("label")}`);
+    name();
+    model.on("change:label", name);
+    button.addEventListener("click", () => {
+      const next = model.get("value") + sign * model.get("step");
+      model.set("value", Math.min(model.get("max"), Math.max(model.get("min"), next)));
+      model.save_changes();
+    });
+    return button;
+  };
+  const less = stepper(-1, "−", "Less");
+  const more = stepper(1, "+", "More");
+  const bounds = () => {
+    less.disabled = model.get("disabled") || model.get("value") <= model.get("min");
+    more.disabled = model.get("disabled") || model.get("value") >= model.get("max");
+  };
+  bounds();
+  for (const name of ["value", "min", "max", "disabled"]) {
+    model.on(`change:${name}`, bounds);
+  }
+  steps.append(less, more);
+  wrap.append(label, steps);
   el.append(wrap);
 }
 export default { render };
@@ -61,6 +91,9 @@ _CSS = """
 .sa-slider input[type=range] { flex: 1 1 240px; max-width: 420px; }
 .sa-slider input[type=range]:focus-visible { outline: 3px solid #0072B2; outline-offset: 3px; }
 .sa-slider output { min-width: 3em; font-variant-numeric: tabular-nums; }
+.sa-slider-steps { display: flex; gap: 0.75em; margin: 0 0 0.6em; }
+.sa-slider-steps button { min-width: 44px; min-height: 44px; font-size: 1.25em; line-height: 1; cursor: pointer; }
+.sa-slider-steps button:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 """
 
 

@@ -11,6 +11,7 @@ from course.content import load_content
 from course.plots import figure_html
 from course.plots.attachment_patterns import PATTERN_ORDER, describe, load_patterns, patterns_figure
 from course.views.activity import live_region
+from course.views.controls import ChoiceGroup
 
 __all__ = ["attachment_patterns"]
 
@@ -30,16 +31,17 @@ class AttachmentPatternsWidget(widgets.VBox):
         if study not in known:
             raise ValueError(f"There is no study {study!r} in data/attachment_patterns.yaml. "
                              f"Try one of: {', '.join(map(repr, known))}.")
-        self.study_control = widgets.Dropdown(options=choices, value=study, description="Study",
-                                              style={"description_width": "initial"},
-                                              layout=widgets.Layout(width="auto"))
+        # A radio group, not a drop-down menu: each study is a row a finger can tap (a phone's menu of long
+        # citations is a pop-up list outside the page), and the arrow keys still choose.
+        self.study_control = ChoiceGroup("Study", choices, value=study)
+        heading = widgets.HTML("<p><strong>Study</strong>: choose one to see its figures, or all side by side.</p>")
         self.status = widgets.HTML()
         self.figure = widgets.HTML()
         self.figure.add_class("sa-figure-widget")
         self.notes = widgets.HTML()
         self.explanations = widgets.HTML(self._explanations_html())
         self.study_control.observe(lambda _: self._draw(), names="value")
-        super().__init__([self.study_control, self.status, self.figure, self.notes, self.explanations],
+        super().__init__([heading, self.study_control, self.status, self.figure, self.notes, self.explanations],
                          layout=widgets.Layout(max_width="820px"))
         self.add_class("sa-activity")
         self._draw()

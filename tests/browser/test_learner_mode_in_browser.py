@@ -5,6 +5,7 @@ kernel gone. One Voilà server (the ``learner_server`` fixture) serves every tes
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -166,10 +167,10 @@ def explore_patterns(keyboard, page, _server, _progress) -> None:
 
     widget = attachment_patterns()
     studies = list(widget.studies.values())
-    explorer = page.locator(".sa-activity", has=page.locator("select"))
+    explorer = page.locator(".sa-activity", has=page.locator("fieldset.sa-choice input[value=all]"))
     figure = explorer.locator("img").first
     before = figure.get_attribute("src")
-    assert keyboard.tab_into(explorer)["tag"] == "SELECT"
+    assert keyboard.tab_into(explorer)["type"] == "radio"
     keyboard.press("ArrowUp")  # from all studies side by side (the last choice) to the last study alone
     explorer.locator("[role=status]").filter(has_text=studies[-1].label).wait_for()
     expect(figure).not_to_have_attribute("src", before)
@@ -489,6 +490,35 @@ def test_the_repair_simulator_redraws_when_its_slider_moves(browser, learner_ser
             page.keyboard.press("ArrowRight")
         expect(figure).not_to_have_attribute("src", before[0], timeout=30_000)
         assert simulator.inner_text() != before[1], "the summary in words did not change with the figure"
+
+
+def test_a_page_given_a_kernel_warmed_before_the_learner_saved_shows_what_they_saved(browser, learner_server):
+    """A page's kernel may have been started and warmed up before the learner saved anything on the page before:
+    does the page it is given to still show the learner's progress as it is now (read after the page's request)?
+    A reflection saved on module 02, with a kernel already warm and waiting, is in the box when the page is loaded
+    again on that very kernel."""
+    words = f"Saved after the spare was warm: {secrets.token_hex(4)}."
+    warmed = re.compile(r"Kernel ([0-9a-f-]{36}): a spare, warmed up")
+    with learner_tab(browser, learner_server, READING_CUES.notebook) as learner:
+        page, mine = learner.page, learner.kernel_id()
+        log_from = len(learner_server.log.read_text())  # the spare warmed for the page after this one
+        deadline = time.monotonic() + 60
+        while not (spares := warmed.findall(learner_server.log.read_text()[log_from:])):
+            assert time.monotonic() < deadline, "no spare kernel was warmed up after the page opened"
+            time.sleep(0.25)
+        assert mine not in spares
+        box = page.locator(".sa-reflection")
+        box.locator("textarea").fill(words)
+        box.get_by_role("button", name=re.compile("^Save")).click()
+        deadline = time.monotonic() + 15
+        prompt_id = next(args[0] for name, args, _ in page_calls(READING_CUES.notebook) if name == "reflection")
+        while getattr(Progress(learner_server.course_home).reflection(prompt_id), "text", None) != words:
+            assert time.monotonic() < deadline, "the reflection was not saved"
+            time.sleep(0.2)
+        page.reload()
+        learner.wait_until_ready()
+        assert learner.kernel_id() == spares[-1], "the page was not given the kernel warmed before the save"
+        expect(page.locator(".sa-reflection textarea")).to_have_value(words)
 
 
 def test_a_closed_tab_loses_its_kernel_and_an_open_one_keeps_working(browser, learner_server):

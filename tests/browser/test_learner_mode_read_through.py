@@ -7,8 +7,10 @@ read-through per width, so the suite loads each page once per width."""
 from __future__ import annotations
 
 import re
+import secrets
 import statistics
 import time
+from pathlib import Path
 
 import pytest
 from accessibility import describe, serious_violations
@@ -48,6 +50,12 @@ LEFT_WITHOUT_A_WORD = "its page left"  # what the server logs when it ends a ker
 BY_TOUCH = {factory.__name__: factory for factory in (
     knowledge_check, understanding_check, stress_scenarios, risk_vignettes, claim_check, partner_scenarios,
     myth_or_fact, cue_scenarios)}
+# The activities with controls of their own, completed by touch by the steps of the same names below.
+TOUCH_STEPS = {"cue_sort": lambda reader, *args: reader.sort_cues(*args),
+               "attachment_patterns": lambda reader, *args: reader.choose_studies(*args),
+               "repair_simulator": lambda reader, *args: reader.run_repair_simulator(*args),
+               "self_care_plan": lambda reader, *args: reader.write_self_care_plan(*args),
+               "cpd_record": lambda reader, *args: reader.keep_cpd_record(*args)}
 TARGET_PX = 24  # WCAG 2.2 target size (minimum)
 REFUSED = re.compile(r"course pages? open|_xsrf", re.IGNORECASE)
 
@@ -72,6 +80,7 @@ class Reader:
         self.ready: list[float] = []
         self.gone_after: list[float] = []
         self.problems: dict[str, list[str]] = {}
+        self.touch_seconds = 0.0  # spent on the activities with controls of their own (TOUCH_STEPS)
 
     def follow(self, link, notebook: str) -> None:
         """Tap (phone) or click the link, wait until the page it leads to is ready, and until the page left has
@@ -141,6 +150,10 @@ class Reader:
                 if saved is None or saved.text != words:
                     self.note(notebook, [f"reflection {widget.prompt_id} not saved word for word: "
                                          f"{saved.text if saved else None!r}"])
+            elif name in TOUCH_STEPS:
+                started = time.monotonic()
+                TOUCH_STEPS[name](self, notebook, progress)
+                self.touch_seconds += time.monotonic() - started
             elif name in BY_TOUCH:
                 widget = BY_TOUCH[name](*args, **kwargs, progress=progress)
                 self.answer_by_touch(notebook, activity_on(page, widget.title), widget)
@@ -171,6 +184,122 @@ class Reader:
                 expect(following).to_be_enabled()
                 self.tap(notebook, following)
 
+    def toggle(self, notebook: str, box) -> bool:
+        """Tap a checkbox (by its label, as a finger does) and wait until it has changed; its state now."""
+        now = not box.is_checked()
+        self.tap(notebook, box)
+        expect(box).to_be_checked(checked=now)
+        return now
+
+    def retype(self, notebook: str, field, words: str) -> None:
+        """Tap a text field and replace what it holds (an earlier test may have saved words there)."""
+        self.tap(notebook, field)
+        page = self.learner.page
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(words)
+        expect(field).to_have_value(words)
+
+    def sort_cues(self, notebook: str, progress) -> None:
+        """Tap each cue's group, then Check: every cue is recorded as sorted right, and the sort is closed."""
+        from course.models.cue_sort import GROUPS
+        from course.widgets.cue_sort import cue_sort
+
+        widget = cue_sort(progress=progress)
+        page = self.learner.page
+        sort = page.locator(".sa-activity").filter(
+            has=page.get_by_role("button", name=widget.check_button.description, exact=True))
+        before = len(Progress(self.server.course_home).attempts(activity="cue-sort"))
+        for cue, control in zip(widget.run.cues, sort.locator(".widget-toggle-buttons").all(), strict=True):
+            self.tap(notebook, control.get_by_role("button", name=GROUPS[cue.group], exact=True))
+        check = sort.get_by_role("button", name=widget.check_button.description, exact=True)
+        self.tap(notebook, check)
+        expect(check).to_be_disabled()
+        recorded = Progress(self.server.course_home).attempts(activity="cue-sort")[before:]
+        if sorted((a.item, a.correct) for a in recorded) != sorted((c.id, True) for c in widget.run.cues):
+            self.note(notebook, [f"cue sort by touch recorded {[(a.item, a.correct) for a in recorded]}"])
+
+    def choose_studies(self, notebook: str, _progress) -> None:
+        """Tap each study in turn, then all side by side: the figure's caption follows each choice."""
+        from course.widgets.attachment_patterns import ALL, attachment_patterns
+
+        widget = attachment_patterns()
+        page = self.learner.page
+        explorer = page.locator(".sa-activity", has=page.locator(f"fieldset.sa-choice input[value='{ALL}']"))
+        for value, label in [*((s.id, s.label) for s in widget.studies.values()), (ALL, None)]:
+            choice = explorer.locator("fieldset.sa-choice label", has=page.locator(f"input[value='{value}']"))
+            self.tap(notebook, choice)
+            widget.study_control.value = value
+            expect(explorer.locator("figcaption")).to_have_text(widget.caption())
+            if label:
+                expect(explorer.locator("[role=status]").first).to_contain_text(label)
+
+    def run_repair_simulator(self, notebook: str, _progress) -> None:
+        """Tap + on one slider and − on the other, then New interaction: the words follow each tap."""
+        from course.widgets.repair_simulator import repair_simulator
+
+        widget = repair_simulator()
+        page = self.learner.page
+        simulator = page.locator(".sa-activity", has=page.locator(".sa-slider"))
+        summary = simulator.locator("[role=status]")
+        for slider, word, step in ((widget.stress, "More", 1), (widget.responsiveness, "Less", -1)):
+            self.tap(notebook, simulator.get_by_role("button", name=f"{word}: {slider.label}", exact=True))
+            slider.value += step * slider.step
+            expect(summary).to_contain_text(widget.result.summary)
+        self.tap(notebook, simulator.get_by_role("button", name=widget.new_interaction_button.description))
+        widget.new_interaction()
+        expect(summary).to_contain_text(widget.result.summary)
+
+    def write_self_care_plan(self, notebook: str, progress) -> None:
+        """Tap an idea, write one's own, tap Save: the plan kept is the plan on screen."""
+        from course import keys
+        from course.models.self_care import SelfCarePlan
+        from course.widgets.self_care_plan import self_care_plan
+
+        widget = self_care_plan(progress=progress)
+        area = widget.plan.areas[0]
+        idea, box = next(iter(widget.strategy_boxes[area.id].items()))
+        plan = self.learner.page.locator(".sa-self-care-plan")
+        ticked = self.toggle(notebook, plan.get_by_role("checkbox", name=box.description, exact=True))
+        words = f"Tapped on a phone: a nap when the baby naps ({secrets.token_hex(3)})."
+        self.retype(notebook, plan.get_by_role("textbox", name=widget.own_text[area.id].description), words)
+        self.tap(notebook, plan.get_by_role("button", name=widget.save_button.description, exact=True))
+        deadline = time.monotonic() + 15
+        while True:
+            saved = SelfCarePlan.from_document(widget.plan.areas,
+                                               Progress(self.server.course_home).document(keys.SELF_CARE_PLAN))
+            if saved.own.get(area.id) == words or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        if saved.own.get(area.id) != words or (idea in saved.chosen[area.id]) != ticked:
+            self.note(notebook, [f"self-care plan by touch kept {saved}"])
+
+    def keep_cpd_record(self, notebook: str, progress) -> None:
+        """Fill in the CPD record by taps and the phone's keyboard, tap Save and Export: all of it is kept, and
+        the PDF is made."""
+        from course import keys
+        from course.models.cpd import ReflectiveAccount
+        from course.widgets.cpd_record import cpd_record
+
+        widget = cpd_record(progress=progress)
+        form = self.learner.page.locator(".sa-cpd-record")
+        words = {field: f"Tapped on a phone: {field} ({secrets.token_hex(3)})."
+                 for field in ("name", "nature", "learned", "practice", "relevance")}
+        for field, text in words.items():
+            self.retype(notebook, form.get_by_label(getattr(widget, field).description, exact=True), text)
+        theme, box = next(iter(widget.theme_boxes.items()))
+        ticked = self.toggle(notebook, form.get_by_role("checkbox", name=box.description, exact=True))
+        self.tap(notebook, form.get_by_role("button", name=widget.save_button.description, exact=True))
+        status = form.locator("[role=status]")
+        status.locator(".sa-right").wait_for()
+        saved = ReflectiveAccount.from_document(Progress(self.server.course_home).document(keys.REFLECTIVE_ACCOUNT))
+        if {k: getattr(saved, k) for k in words} != words or (theme in saved.themes) != ticked:
+            self.note(notebook, [f"CPD record by touch kept {saved}"])
+        self.tap(notebook, form.get_by_role("button", name=widget.export_button.description, exact=True))
+        status.get_by_role("link").wait_for()
+        if not Path(status.locator("code").inner_text().strip()).read_bytes().startswith(b"%PDF"):
+            self.note(notebook, ["the CPD record's PDF was not made by touch"])
+
     def note(self, notebook: str, found: list[str]) -> None:
         if found:
             self.problems.setdefault(notebook, []).extend(found)
@@ -185,7 +314,8 @@ def test_reading_through_every_page_by_its_links_and_back(browser, learner_serve
     """Following Next from the course map to the last module, then the glossary link, then Back and Previous to
     the course map again, in one tab: does every page open, the kernel of each page left end as it is left (so
     the bound on kernels is never met), and every page pass the text-size, keyboard-scroll and axe checks? On the
-    phone, tapping the links, are the question-and-answer activities and reflections completed by touch?"""
+    phone, tapping the links, is every activity (questions, reflections, the cue sort, the study choice, the
+    repair simulator's sliders, the self-care plan and the CPD record) completed by touch-sized taps?"""
     phone = device.get("has_touch", False)
     log_from = len(learner_server.log.read_text())
     with learner_tab(browser, learner_server, MODULES[0].notebook, device) as learner:
@@ -206,7 +336,8 @@ def test_reading_through_every_page_by_its_links_and_back(browser, learner_serve
         still_running = [k for k in reader.kernels[:-1] if learner_server.kernel_running(k)]
     print(f"\n{device['viewport']['width']} px: ready in median {statistics.median(reader.ready):.2f} s, "
           f"max {max(reader.ready):.2f} s over {len(reader.ready)} pages; a left page's kernel gone within "
-          f"{max(reader.gone_after):.2f} s")
+          f"{max(reader.gone_after):.2f} s" + (f"; {reader.touch_seconds:.1f} s on the activities of TOUCH_STEPS"
+                                               if phone else ""))
     assert reader.problems == {}, "\n".join(f"{page}: {found}" for page, items in reader.problems.items()
                                             for found in items)
     assert still_running == [], "kernels of pages left are still running"

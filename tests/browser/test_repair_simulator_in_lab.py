@@ -31,7 +31,7 @@ def shown(simulator) -> dict:
 
 def slider(simulator, label: str):
     """The range input a screen reader would announce by this label (found by its label, as a learner would)."""
-    return simulator.get_by_label(label)
+    return simulator.get_by_role("slider", name=label)
 
 
 def readout(simulator, label: str) -> str:

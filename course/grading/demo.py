@@ -75,8 +75,10 @@ def _scratch_course(source: Path, target: Path) -> Path:
                       f"c.CourseDirectory.course_id = {DEMO_COURSE_ID!r}\n"
                       "# Always this folder's own exchange, whatever NBGRADER_EXCHANGE says: demo work stays here.\n"
                       'c.Exchange.root = str(HERE / "exchange")\n'
-                      "# Always this folder's own gradebook, whatever gradebook another config file names.\n"
-                      'c.CourseDirectory.db_url = "sqlite:///" + str(HERE / "gradebook.db")\n', encoding="utf-8")
+                      "# Always this folder's own gradebook (nbgrader's default for this root), whatever gradebook\n"
+                      "# another config file names.\n"
+                      "from nbgrader.coursedir import CourseDirectory\n"
+                      "c.CourseDirectory.db_url = CourseDirectory(root=str(HERE)).db_url\n", encoding="utf-8")
     (root / "exchange").mkdir()
     return root
 

@@ -172,8 +172,6 @@ def test_a_warm_spare_is_given_to_the_next_page_without_counting_against_the_bou
 def test_each_page_template_is_compiled_once_until_it_is_edited(monkeypatch, tmp_path):
     """Does a page's exporter (a new one for every page) reuse the templates compiled for an earlier page, and
     compile a template again once its source has changed?"""
-    import asyncio
-
     import jinja2
 
     from course.learner_mode.server import PageExporter
@@ -191,7 +189,7 @@ def test_each_page_template_is_compiled_once_until_it_is_edited(monkeypatch, tmp
 
     def page() -> str:
         environment = PageExporter(extra_template_paths=[str(tmp_path)]).environment
-        return asyncio.run(environment.get_template("probe.j2").render_async())
+        return run_coroutine(environment.get_template("probe.j2").render_async())
 
     assert [page(), page()] == ["first 2", "first 2"]
     assert compiled == ["probe.j2"], "the second page compiled the template again"

@@ -192,12 +192,13 @@ class Reader:
         return now
 
     def retype(self, notebook: str, field, words: str) -> None:
-        """Tap a text field and replace what it holds (an earlier test may have saved words there)."""
+        """Tap a text field and type into it, on the phone's keyboard, in place of what an earlier test on the same
+        learner server saved there (that clearing is set-up, not the learner's, so it is done directly)."""
+        field.fill("")
+        expect(field).to_have_value("")
         self.tap(notebook, field)
-        page = self.learner.page
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
-        page.keyboard.type(words)
+        expect(field).to_be_focused()
+        self.learner.page.keyboard.type(words)
         expect(field).to_have_value(words)
 
     def sort_cues(self, notebook: str, progress) -> None:

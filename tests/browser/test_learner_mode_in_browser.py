@@ -381,6 +381,12 @@ def test_every_reading_cues_scenario_can_be_completed_by_keyboard(reading_cues, 
             group = activity.locator(".sa-choice").nth(index)
             options = [o.id for o in question.options]
             position = options.index(question.correct)
+            # This scenario's question drawn (its prompt and options) and the focus in it, before the first key:
+            # a group redrawn after the learner chose would show nothing chosen.
+            expect(group.locator("legend")).to_have_text(question.prompt)
+            for at, option in enumerate(options):
+                expect(group.get_by_role("radio").nth(at)).to_have_attribute("value", option)
+            expect(group.locator("input:focus")).to_have_count(1)
             page.keyboard.press("Space" if position == 0 else "ArrowDown")
             for _ in range(position - 1):
                 page.keyboard.press("ArrowDown")

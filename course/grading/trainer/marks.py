@@ -26,6 +26,7 @@ from pathlib import Path
 from course.grading.course_folder import CourseFolders
 from course.grading.course_location import did_you_mean
 from course.grading.identity import shown
+from course.grading.lms.platforms import formula_like
 from course.grading.nbgrader_run import GradingError
 
 __all__ = ["COLUMNS", "Mark", "MarksError", "add_marks_command", "import_marks", "read_marks"]
@@ -33,7 +34,6 @@ __all__ = ["COLUMNS", "Mark", "MarksError", "add_marks_command", "import_marks",
 COLUMNS = {"student": ("student", "student id", "student_id"), "assignment": ("assignment",),
            "item": ("item",), "mark": ("mark", "score"), "comment": ("comment",)}
 REQUIRED = ("student", "assignment", "item", "mark")
-FORMULA_START = ("=", "+", "-", "@")
 MAX_BYTES = 2_000_000
 MAX_COMMENT = 2000
 
@@ -61,7 +61,7 @@ class Mark:
 def _bad_cell(field: str, text: str) -> str | None:
     if any(unicodedata.category(char)[0] == "C" for char in text):
         return "holds a control character (a tab, line break or invisible character)"
-    if field != "mark" and text.startswith(FORMULA_START):  # a mark is read as a number or refused
+    if field != "mark" and formula_like(text):  # a mark is read as a number or refused
         return "starts like a spreadsheet formula (= + - @)"
     return None
 
